@@ -1,0 +1,89 @@
+package io.orderkpi.core.order;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * An exact amount of the reporting currency in minor units (cents). Never a {@code double}:
+ * every sum and count stays exact, and only division (averages, rates) rounds, HALF_UP at two
+ * decimals. Immutable and thread-safe.
+ *
+ * @param cents the amount in minor units; may be negative (net revenue after refunds)
+ */
+public record Money(long cents) implements Comparable<Money> {
+
+    public static final Money ZERO = new Money(0);
+
+    public static Money ofCents(long cents) {
+        return cents == 0 ? ZERO : new Money(cents);
+    }
+
+    /**
+     * Parses a decimal amount such as {@code 129.5} or {@code 15234.50} exactly.
+     *
+     * @throws NumberFormatException when the text is not a plain decimal number, has more than two
+     *         decimals, or does not fit in a {@code long} of cents
+     */
+    public static Money parse(String text) {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            throw new NumberFormatException("empty amount");
+        }
+        for (int i = 0; i < trimmed.length(); i++) {
+            char c = trimmed.charAt(i);
+            boolean sign = i == 0 && (c == '-' || c == '+');
+            if (!sign && c != '.' && (c < '0' || c > '9')) {
+                throw new NumberFormatException("not a decimal number: " + text);
+            }
+        }
+        BigDecimal value = new BigDecimal(trimmed);
+        if (value.stripTrailingZeros().scale() > 2) {
+            throw new NumberFormatException("more than 2 decimals: " + text);
+        }
+        return ofCents(value.movePointRight(2).longValueExact());
+    }
+
+    /** Rounds any decimal amount HALF_UP to whole cents. */
+    public static Money of(BigDecimal amount) {
+        return ofCents(amount.setScale(2, RoundingMode.HALF_UP).movePointRight(2).longValueExact());
+    }
+
+    /** The quotient {@code this / divisor}, HALF_UP to the cent; zero when the divisor is zero. */
+    public Money dividedBy(long divisor) {
+        if (divisor == 0) {
+            return ZERO;
+        }
+        return of(BigDecimal.valueOf(cents, 2).divide(BigDecimal.valueOf(divisor), 2, RoundingMode.HALF_UP));
+    }
+
+    public Money plus(Money other) {
+        return ofCents(Math.addExact(cents, other.cents));
+    }
+
+    public Money minus(Money other) {
+        return ofCents(Math.subtractExact(cents, other.cents));
+    }
+
+    public Money times(long factor) {
+        return ofCents(Math.multiplyExact(cents, factor));
+    }
+
+    public boolean isPositive() {
+        return cents > 0;
+    }
+
+    public BigDecimal toBigDecimal() {
+        return BigDecimal.valueOf(cents, 2);
+    }
+
+    @Override
+    public int compareTo(Money other) {
+        return Long.compare(cents, other.cents);
+    }
+
+    /** Two-decimal text, as JSON and CSV show money: {@code 15234.50}, {@code -3.05}. */
+    @Override
+    public String toString() {
+        return toBigDecimal().toPlainString();
+    }
+}

@@ -1,0 +1,29 @@
+package io.orderkpi.core.spi;
+
+import io.orderkpi.core.event.OutboxEvent;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The outbox view of a {@link RecordStore}: events appended atomically with the state they
+ * describe (by {@link OrderRecords#transition} and {@link OrderRecords#insertChunk}), delivered
+ * to each subscriber independently. Thread-safe.
+ *
+ * <p>Delivery bookkeeping is per subscriber, so one slow or failing subscriber never holds back
+ * another. A subscriber name the store has not seen before has every event pending.
+ */
+public interface Outbox {
+
+    /**
+     * Events not yet marked delivered to {@code subscriber}, in sequence order (hence in order per
+     * order), at most {@code limit}. Never skips an event that committed after a later one: an
+     * implementation whose sequences can commit out of order must account for it.
+     */
+    List<OutboxEvent> pending(String subscriber, int limit);
+
+    /** Marks events delivered to {@code subscriber}. Idempotent; unknown sequences are ignored. */
+    void markDelivered(String subscriber, Collection<Long> sequences);
+
+    /** Every event of one order in sequence order: its audit trail. */
+    List<OutboxEvent> eventsOf(long orderId);
+}

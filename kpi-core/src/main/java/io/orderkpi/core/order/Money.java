@@ -40,7 +40,11 @@ public record Money(long cents) implements Comparable<Money> {
         if (value.stripTrailingZeros().scale() > 2) {
             throw new NumberFormatException("more than 2 decimals: " + text);
         }
-        return ofCents(value.movePointRight(2).longValueExact());
+        try {
+            return ofCents(value.movePointRight(2).longValueExact());
+        } catch (ArithmeticException e) {
+            throw new NumberFormatException("amount too large: " + text);
+        }
     }
 
     /** Rounds any decimal amount HALF_UP to whole cents. */

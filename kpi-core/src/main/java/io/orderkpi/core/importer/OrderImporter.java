@@ -1,0 +1,511 @@
+package io.orderkpi.core.importer;
+
+import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.queue.Job;
+import io.orderkpi.core.queue.JobRequest;
+import io.orderkpi.core.queue.QueueNames;
+import io.orderkpi.core.queue.RetryLaterException;
+import io.orderkpi.core.spi.ChunkOutOfOrderException;
+import io.orderkpi.core.spi.JobQueue;
+import io.orderkpi.core.spi.RecordStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Imports order CSV files (SPEC §3): streaming, one pass, chunked into queued jobs, resumable.
+ *
+ * <p>A submitted file is first read once end to end ({@link SourceFile}): that gives its SHA-256
+ * identity and refuses empty or non-UTF-8 files before anything is stored; an uploaded stream is
+ * spooled to disk on the way. A parser thread of this importer then reads the file with
+ * {@link CsvOrderReader} and enqueues one {@value #CHUNK_JOB} job per chunk on
+ * {@code orders-import}. Each job carries its validated rows ({@link ChunkCodec}), so it can run
+ * on any node; the record store applies chunks in file order, each atomically with the import's
+ * progress and idempotently by chunk index. The parser stays at most a few chunks ahead of the
+ * applied ones, so memory does not grow with the file.
+ *
+ * <p>After a crash, {@link #resumeUnfinished()} re-reads each unfinished import's file, skips the
+ * chunks the store has applied and enqueues the rest: no row is lost or applied twice.
+ *
+ * <p>Thread-safe. Construct it before the queue starts (it registers its job handler) and close
+ * it before the queue.
+ */
+public final class OrderImporter implements AutoCloseable {
+
+    /** Job type of a chunk job. */
+    public static final String CHUNK_JOB = "import.chunk";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrderImporter.class);
+    private static final Duration OUT_OF_ORDER_RETRY = Duration.ofMillis(20);
+    private static final long WINDOW_POLL_MILLIS = 100;
+
+    private final RecordStore records;
+    private final JobQueue queue;
+    private final Clock clock;
+    private final String currency;
+    private final ZoneId zone;
+    private final Path spoolDirectory;
+    private final int chunksAhead;
+    private final ExecutorService parsers;
+    private final List<ImportListener> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock progressLock = new ReentrantLock();
+    private final Condition progressed = progressLock.newCondition();
+    private volatile boolean closed;
+
+    private OrderImporter(Builder builder) {
+        this.records = builder.records;
+        this.queue = builder.queue;
+        this.clock = builder.clock;
+        this.currency = builder.currency;
+        this.zone = builder.zone;
+        this.spoolDirectory = builder.spoolDirectory;
+        this.chunksAhead = builder.chunksAhead;
+        AtomicInteger threads = new AtomicInteger();
+        this.parsers = Executors.newFixedThreadPool(builder.parserThreads, runnable -> {
+            Thread thread = new Thread(runnable, "okpi-import-parser-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        queue.register(CHUNK_JOB, this::applyChunk);
+    }
+
+    public static Builder builder(RecordStore records, JobQueue queue) {
+        return new Builder(records, queue);
+    }
+
+    public void addListener(ImportListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Imports a file in place (it must stay readable until the import completes, for a resume).
+     *
+     * @throws ImportRefusedException when the file is empty, not UTF-8, or lacks required columns
+     * @throws UncheckedIOException   when the file cannot be read
+     */
+    public ImportSubmission submit(Path file, ImportOptions options) {
+        ensureOpen();
+        try {
+            return start(SourceFile.inspect(file), options, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Imports a stream (an upload), spooled to the importer's directory while it is read; the
+     * spool file is deleted when the import completes.
+     *
+     * @throws ImportRefusedException when the stream is empty, not UTF-8, or lacks required columns
+     */
+    public ImportSubmission submit(InputStream csv, ImportOptions options) {
+        ensureOpen();
+        Path spool = spoolDirectory.resolve("import-" + UUID.randomUUID() + ".csv");
+        SourceFile file;
+        try {
+            Files.createDirectories(spoolDirectory);
+            file = SourceFile.spool(csv, spool);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot spool the upload to " + spool + ": " + e.getMessage(), e);
+        }
+        boolean started = false;
+        try {
+            ImportSubmission submission = start(file, options, true);
+            started = !submission.alreadyImported();
+            return submission;
+        } finally {
+            if (!started) {
+                deleteQuietly(spool);
+            }
+        }
+    }
+
+    private ImportSubmission start(SourceFile file, ImportOptions options, boolean spooled) {
+        if (!options.force() && !options.dryRun()) {
+            Optional<ImportRun> earlier = records.imports().bySha256(file.sha256());
+            if (earlier.isPresent()) {
+                return new ImportSubmission(earlier.get(), true);
+            }
+        }
+        Instant now = clock.instant();
+        checkHeader(file.path(), now);
+        ImportRun run = records.imports().create(ImportRun.queued(UUID.randomUUID().toString(), options.sourceName(),
+                file.sha256(), options.dryRun(), options.chunkSize(), now, file.path().toString()));
+        LOG.info("Import {} of {} ({} bytes, sha256 {}){} queued", run.importId(), run.sourceName(), file.bytes(),
+                file.sha256(), run.dryRun() ? " as a dry run" : "");
+        parsers.execute(() -> parse(run, spooled));
+        return new ImportSubmission(run, false);
+    }
+
+    private void checkHeader(Path file, Instant now) {
+        try (InputStream in = Files.newInputStream(file);
+                CsvOrderReader reader = CsvOrderReader.open(in, settings(now))) {
+            // Opening reads and checks the header; an empty or header-less file is refused here.
+            Objects.requireNonNull(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Resumes the queued or running imports whose file can still be read (after a crash or a
+     * restart); returns them. Chunks already applied are skipped, the others enqueued again
+     * (a chunk job still in a shared queue is deduplicated by its key and applied once).
+     */
+    public List<ImportRun> resumeUnfinished() {
+        ensureOpen();
+        List<ImportRun> resumed = new ArrayList<>();
+        for (ImportRun run : records.imports().unfinished()) {
+            if (run.source() == null || !Files.isReadable(Path.of(run.source()))) {
+                String error = "Import could not resume: its file " + run.source() + " is gone";
+                LOG.warn("Import {}: {}", run.importId(), error);
+                finished(records.imports().updateState(run.importId(), ImportState.FAILED, error));
+                continue;
+            }
+            LOG.info("Import {} resumes after chunk {}", run.importId(), run.chunksApplied());
+            boolean spooled = Path.of(run.source()).startsWith(spoolDirectory);
+            parsers.execute(() -> parse(run, spooled));
+            resumed.add(run);
+        }
+        return resumed;
+    }
+
+    /**
+     * Waits until the import completes or fails, and returns it.
+     *
+     * @throws OrderKpiException when it is still running after {@code timeout}
+     */
+    public ImportRun awaitFinished(String importId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        progressLock.lock();
+        try {
+            while (true) {
+                ImportRun run = records.imports().get(importId)
+                        .orElseThrow(() -> new OrderKpiException("Unknown import: " + importId));
+                if (run.state().isFinished()) {
+                    return run;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new OrderKpiException("Import " + importId + " still " + run.state() + " after " + timeout);
+                }
+                progressed.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(WINDOW_POLL_MILLIS)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OrderKpiException("Interrupted while waiting for import " + importId, e);
+        } finally {
+            progressLock.unlock();
+        }
+    }
+
+    private ImportSettings settings(Instant startedAt) {
+        return new ImportSettings(currency, zone, startedAt);
+    }
+
+    private void parse(ImportRun run, boolean spooled) {
+        String id = run.importId();
+        try {
+            if (run.state() == ImportState.QUEUED) {
+                records.imports().updateState(id, ImportState.RUNNING, null);
+            }
+            readChunks(run);
+        } catch (ImportRefusedException | UncheckedIOException | IOException | IllegalArgumentException e) {
+            String error = e.getMessage();
+            LOG.warn("Import {} failed: {}", id, error);
+            finished(records.imports().updateState(id, ImportState.FAILED, error));
+            if (spooled) {
+                deleteQuietly(Path.of(Objects.requireNonNull(run.source())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.info("Import {} parser stopped; the import resumes from its stored progress", id);
+        } catch (IllegalStateException e) {
+            if (!closed) {
+                throw e;
+            }
+            LOG.info("Import {} parser stopped by shutdown; the import resumes from its stored progress", id);
+        }
+    }
+
+    private void readChunks(ImportRun run) throws IOException, InterruptedException {
+        String id = run.importId();
+        Path file = Path.of(Objects.requireNonNull(run.source(), "import has no source file"));
+        Set<String> seenInDryRun = run.dryRun() ? new HashSet<>() : Set.of();
+        try (InputStream in = Files.newInputStream(file);
+                CsvOrderReader reader = CsvOrderReader.open(in, settings(run.startedAt()))) {
+            long rowsRead = 0;
+            for (long index = 0; ; index++) {
+                List<ImportChunk.Row> orders = new ArrayList<>();
+                List<RejectedRow> rejected = new ArrayList<>();
+                long startLine = 0;
+                int count = 0;
+                while (count < run.chunkSize() && reader.hasNext()) {
+                    ParsedRow row = reader.next();
+                    if (count == 0) {
+                        startLine = row.line();
+                    }
+                    count++;
+                    if (row instanceof ParsedRow.Valid valid) {
+                        orders.add(new ImportChunk.Row(valid.line(), valid.order()));
+                    } else if (row instanceof ParsedRow.Rejected bad) {
+                        rejected.add(bad.row());
+                    }
+                }
+                boolean last = !reader.hasNext();
+                rowsRead += count;
+                ImportChunk chunk = new ImportChunk(id, index, startLine, count, orders, rejected, last);
+                if (closed || Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("importer closed");
+                }
+                if (run.dryRun()) {
+                    recordDryRun(chunk, index >= run.chunksApplied(), seenInDryRun);
+                } else if (index >= run.chunksApplied()) {
+                    awaitWindow(id, index);
+                    queue.enqueue(JobRequest.of(QueueNames.ORDERS_IMPORT, CHUNK_JOB, ChunkCodec.encode(chunk))
+                            .withDedupKey("import:" + id + ":chunk:" + index));
+                }
+                long read = rowsRead;
+                notifyListeners(listener -> listener.onRowsRead(id, read));
+                if (last) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Blocks until chunk {@code index} is within {@code chunksAhead} of the applied chunks. */
+    private void awaitWindow(String importId, long index) throws InterruptedException {
+        progressLock.lock();
+        try {
+            while (true) {
+                ImportRun run = records.imports().get(importId)
+                        .orElseThrow(() -> new IllegalStateException("import vanished: " + importId));
+                if (index - run.chunksApplied() < chunksAhead) {
+                    return;
+                }
+                if (closed) {
+                    throw new InterruptedException("importer closed");
+                }
+                progressed.await(WINDOW_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            progressLock.unlock();
+        }
+    }
+
+    /**
+     * Dry runs never reach the queue: the parser counts here. Repeats inside the file are found
+     * with a set of the numbers seen (memory grows with the file only in a dry run).
+     */
+    private void recordDryRun(ImportChunk chunk, boolean pending, Set<String> seen) {
+        Set<String> candidates = new HashSet<>();
+        for (ImportChunk.Row row : chunk.orders()) {
+            candidates.add(row.order().orderNumber());
+        }
+        Set<String> existing = pending ? records.orders().existingOrderNumbers(candidates) : Set.of();
+        long imported = 0;
+        long skipped = 0;
+        for (ImportChunk.Row row : chunk.orders()) {
+            String number = row.order().orderNumber();
+            if (seen.add(number) && !existing.contains(number)) {
+                imported++;
+            } else {
+                skipped++;
+            }
+        }
+        if (!pending) {
+            return;
+        }
+        ImportRun run = records.imports().recordDryRunChunk(chunk.importId(), chunk.index(),
+                new ImportCounters(chunk.rowsRead(), imported, skipped, chunk.rejected().size()), chunk.rejected(),
+                chunk.last());
+        signalProgress();
+        ChunkOutcome outcome = new ChunkOutcome(true, List.of(), List.of(), run);
+        notifyListeners(listener -> listener.onChunkApplied(outcome));
+        if (run.state().isFinished()) {
+            finished(run);
+            deleteIfSpooled(run);
+        }
+    }
+
+    private void applyChunk(Job job) {
+        ImportChunk chunk = ChunkCodec.decode(job.payload());
+        ChunkOutcome outcome;
+        try {
+            outcome = records.orders().insertChunk(chunk, new ImportedStatusEvents(chunk.importId()));
+        } catch (ChunkOutOfOrderException e) {
+            throw new RetryLaterException(e.getMessage(), OUT_OF_ORDER_RETRY);
+        }
+        signalProgress();
+        if (!outcome.applied()) {
+            LOG.debug("Import {} chunk {} was applied before; nothing to do", chunk.importId(), chunk.index());
+            return;
+        }
+        notifyListeners(listener -> listener.onChunkApplied(outcome));
+        ImportRun run = outcome.run();
+        if (run.state().isFinished()) {
+            ImportCounters c = run.counters();
+            LOG.info("Import {} completed: {} rows read, {} imported, {} skipped as existing, {} rejected",
+                    run.importId(), c.rowsRead(), c.imported(), c.skippedExisting(), c.rejected());
+            finished(run);
+            deleteIfSpooled(run);
+        }
+    }
+
+    private void finished(ImportRun run) {
+        signalProgress();
+        notifyListeners(listener -> listener.onFinished(run));
+    }
+
+    private void deleteIfSpooled(ImportRun run) {
+        if (run.source() != null) {
+            Path source = Path.of(run.source());
+            if (source.startsWith(spoolDirectory)) {
+                deleteQuietly(source);
+            }
+        }
+    }
+
+    private void signalProgress() {
+        progressLock.lock();
+        try {
+            progressed.signalAll();
+        } finally {
+            progressLock.unlock();
+        }
+    }
+
+    private void notifyListeners(java.util.function.Consumer<ImportListener> call) {
+        for (ImportListener listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("Import listener {} failed; ignored", listener, e);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warn("Could not delete spool file {}: {}", path, e.getMessage());
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The importer is closed");
+        }
+    }
+
+    /**
+     * Stops the parser threads. Imports in progress stay queued or running in the record store and
+     * resume with {@link #resumeUnfinished()}.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        signalProgress();
+        parsers.shutdownNow();
+        try {
+            if (!parsers.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Import parsers did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Configures an {@link OrderImporter}. */
+    public static final class Builder {
+        private final RecordStore records;
+        private final JobQueue queue;
+        private Clock clock = Clock.systemUTC();
+        private String currency = "USD";
+        private ZoneId zone = ZoneOffset.UTC;
+        private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"), "orderkpi-imports");
+        private int chunksAhead = 4;
+        private int parserThreads = 2;
+
+        private Builder(RecordStore records, JobQueue queue) {
+            this.records = Objects.requireNonNull(records, "records");
+            this.queue = Objects.requireNonNull(queue, "queue");
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** The reporting currency, ISO 4217 (default USD). */
+        public Builder currency(String value) {
+            String code = value.strip().toUpperCase(Locale.ROOT);
+            if (!code.matches("[A-Z]{3}")) {
+                throw new IllegalArgumentException("currency must be a 3-letter ISO 4217 code: " + value);
+            }
+            this.currency = code;
+            return this;
+        }
+
+        /** The zone of {@code placed_at} values without an offset (default UTC). */
+        public Builder zone(ZoneId value) {
+            this.zone = Objects.requireNonNull(value, "zone");
+            return this;
+        }
+
+        /** Where uploaded streams are spooled (default: {@code orderkpi-imports} in the temp dir). */
+        public Builder spoolDirectory(Path value) {
+            this.spoolDirectory = value.toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** How many chunks a parser may enqueue ahead of the applied ones (default 4). */
+        public Builder chunksAhead(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("chunksAhead must be >= 1: " + value);
+            }
+            this.chunksAhead = value;
+            return this;
+        }
+
+        /** How many files are parsed at once (default 2); more wait their turn. */
+        public Builder parserThreads(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("parserThreads must be >= 1: " + value);
+            }
+            this.parserThreads = value;
+            return this;
+        }
+
+        public OrderImporter build() {
+            spoolDirectory = spoolDirectory.toAbsolutePath().normalize();
+            return new OrderImporter(this);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.orderkpi.core.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.orderkpi.core.order.Money;
+import io.orderkpi.core.order.NewOrder;
+import io.orderkpi.core.order.OrderItem;
+import io.orderkpi.core.order.OrderStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChunkCodecTest {
+
+    @Test
+    void carriesEveryFieldOfAChunkThroughItsPayloadUnchanged() {
+        NewOrder tricky = new NewOrder("N-1", "cust.1", "Zo\u00eb \"Z\", Jr.\nSecond line", "z@example.com",
+                OrderStatus.REFUNDED, Money.parse("12.34"), "USD",
+                List.of(new OrderItem("P1", "Pen, blue", "S-1", 2, Money.parse("1.50")),
+                        new OrderItem("P2", "", "", 1, Money.parse("9.34"))),
+                Instant.parse("2025-11-15T10:15:30.123Z"));
+        NewOrder plain = new NewOrder("N-2", "c2", "", "", OrderStatus.PENDING, Money.parse("1.00"), "USD",
+                List.of(new OrderItem("P3", "Cup", "S3", 1, Money.parse("1.00"))), Instant.parse("2025-11-15T00:00:00Z"));
+        ImportChunk chunk = new ImportChunk("imp-1", 7, 42, 3,
+                List.of(new ImportChunk.Row(42, tricky), new ImportChunk.Row(45, plain)),
+                List.of(new RejectedRow(44, "N-x", "total_amount: must be greater than 0, \"really\"")), true);
+
+        ImportChunk decoded = ChunkCodec.decode(ChunkCodec.encode(chunk));
+
+        assertThat(decoded).isEqualTo(chunk);
+    }
+
+    @Test
+    void carriesAnEmptyChunk() {
+        ImportChunk empty = new ImportChunk("imp-2", 0, 0, 0, List.of(), List.of(), true);
+
+        assertThat(ChunkCodec.decode(ChunkCodec.encode(empty))).isEqualTo(empty);
+    }
+
+    @Test
+    void refusesAPayloadThatIsNotAChunk() {
+        assertThatThrownBy(() -> ChunkCodec.decode("hello,world\n")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

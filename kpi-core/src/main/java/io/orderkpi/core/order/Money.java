@@ -21,8 +21,9 @@ public record Money(long cents) implements Comparable<Money> {
     /**
      * Parses a decimal amount such as {@code 129.5} or {@code 15234.50} exactly.
      *
-     * @throws NumberFormatException when the text is not a plain decimal number, has more than two
-     *         decimals, or does not fit in a {@code long} of cents
+     * @throws NumberFormatException when the text is not a plain decimal number or has more than two
+     *         decimals
+     * @throws ArithmeticException   when the amount does not fit in a {@code long} of cents
      */
     public static Money parse(String text) {
         String trimmed = text.strip();
@@ -40,11 +41,7 @@ public record Money(long cents) implements Comparable<Money> {
         if (value.stripTrailingZeros().scale() > 2) {
             throw new NumberFormatException("more than 2 decimals: " + text);
         }
-        try {
-            return ofCents(value.movePointRight(2).longValueExact());
-        } catch (ArithmeticException e) {
-            throw new NumberFormatException("amount too large: " + text);
-        }
+        return ofCents(value.movePointRight(2).longValueExact());
     }
 
     /** Rounds any decimal amount HALF_UP to whole cents. */

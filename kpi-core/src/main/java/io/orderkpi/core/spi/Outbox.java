@@ -1,5 +1,7 @@
 package io.orderkpi.core.spi;
 
+import io.orderkpi.core.Nullable;
+import io.orderkpi.core.event.DeadLetter;
 import io.orderkpi.core.event.OutboxEvent;
 import java.util.Collection;
 import java.util.List;
@@ -26,4 +28,16 @@ public interface Outbox {
 
     /** Every event of one order in sequence order: its audit trail. */
     List<OutboxEvent> eventsOf(long orderId);
+
+    /**
+     * Takes an event out of {@code subscriber}'s pending events and records it as dead-lettered
+     * with its last error, atomically. Idempotent (a second call updates the error).
+     */
+    void deadLetter(String subscriber, long sequence, String error);
+
+    /** Dead-lettered events, oldest first: of one subscriber, or of all when {@code null}. */
+    List<DeadLetter> deadLetters(@Nullable String subscriber);
+
+    /** Removes a dead letter once it has been handled; false when there was none. */
+    boolean resolveDeadLetter(String subscriber, long sequence);
 }

@@ -37,7 +37,8 @@ final class ImportFixture implements AutoCloseable {
     ImportFixture(Path directory, RecordStore records, int importWorkers) {
         this.directory = directory;
         this.records = records;
-        this.queue = MemoryJobQueue.builder().clock(clock)
+        // The queue keeps real time: its delays (retries, out-of-order chunks) must elapse.
+        this.queue = MemoryJobQueue.builder()
                 .retryPolicy(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100)))
                 .build();
         this.importer = OrderImporter.builder(records, queue).clock(clock)

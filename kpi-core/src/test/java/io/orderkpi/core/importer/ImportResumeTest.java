@@ -36,7 +36,7 @@ class ImportResumeTest {
 
         // First life: import until a good part of the file is stored, then "crash": the queue
         // drops its pending jobs and the importer its parser thread.
-        MemoryJobQueue firstQueue = MemoryJobQueue.builder().clock(clock).build();
+        MemoryJobQueue firstQueue = MemoryJobQueue.builder().build();
         OrderImporter firstImporter = OrderImporter.builder(records, firstQueue).clock(clock).build();
         firstQueue.start(Map.of(QueueNames.ORDERS_IMPORT, 2));
         String importId = firstImporter.submit(file, ImportOptions.named("big.csv").withChunkSize(CHUNK))
@@ -52,7 +52,7 @@ class ImportResumeTest {
         assertThat(storedNumbers(records)).hasSize((int) crashed.counters().imported());
 
         // Second life: a new queue and importer on the same records resume from stored progress.
-        MemoryJobQueue secondQueue = MemoryJobQueue.builder().clock(clock).build();
+        MemoryJobQueue secondQueue = MemoryJobQueue.builder().build();
         try (OrderImporter secondImporter = OrderImporter.builder(records, secondQueue).clock(clock).build()) {
             secondQueue.start(Map.of(QueueNames.ORDERS_IMPORT, 2));
 

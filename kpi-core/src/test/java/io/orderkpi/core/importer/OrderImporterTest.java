@@ -271,8 +271,9 @@ class OrderImporterTest {
         fixture.importAndWait(fixture.write("mixed.csv", MIXED), ImportOptions.named("mixed.csv").withChunkSize(4));
 
         assertThat(rowsRead.get()).isEqualTo(8);
-        assertThat(applied).extracting(ImportCounters::rowsRead).containsExactly(4L, 8L);
+        // Listeners run on the worker after the store has recorded the chunk, so wait for them.
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(finished).hasSize(1));
+        assertThat(applied).extracting(ImportCounters::rowsRead).containsExactly(4L, 8L);
         assertThat(finished.get(0).state()).isEqualTo(ImportState.COMPLETED);
     }
 

@@ -1,0 +1,539 @@
+package io.orderkpi.core.memory;
+
+import io.orderkpi.core.Nullable;
+import io.orderkpi.core.event.NewEvent;
+import io.orderkpi.core.Nullable;
+import io.orderkpi.core.event.DeadLetter;
+import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.importer.ChunkOutcome;
+import io.orderkpi.core.importer.ImportChunk;
+import io.orderkpi.core.importer.ImportCounters;
+import io.orderkpi.core.importer.ImportRun;
+import io.orderkpi.core.importer.ImportState;
+import io.orderkpi.core.importer.RejectedRow;
+import io.orderkpi.core.order.NewOrder;
+import io.orderkpi.core.order.Order;
+import io.orderkpi.core.order.OrderChanges;
+import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.core.spi.ChunkOutOfOrderException;
+import io.orderkpi.core.spi.DuplicateOrderException;
+import io.orderkpi.core.spi.ImportRecords;
+import io.orderkpi.core.spi.ImportedOrderEvents;
+import io.orderkpi.core.spi.OrderQuery;
+import io.orderkpi.core.spi.OrderRecords;
+import io.orderkpi.core.spi.Outbox;
+import io.orderkpi.core.spi.Page;
+import io.orderkpi.core.spi.RecordStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * A {@link RecordStore} in the JVM heap: the default store, for tests, demos and embedding.
+ *
+ * <p>Thread-safe. One read-write lock guards all records, so every SPI step (a status change with
+ * its events, an import chunk with the import's progress) is atomic and isolated; reads share the
+ * read lock. Each step is prepared before anything is written, so a step that throws leaves the
+ * store as it was.
+ *
+ * <p>Nothing is persisted and nothing is purged: memory grows with the orders, imports, rejected
+ * rows and outbox events stored (delivery bookkeeping does not grow with delivered events). Use a
+ * database-backed store when records must survive the process or outgrow the heap.
+ */
+public final class MemoryRecordStore implements RecordStore {
+
+    private final Clock clock;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    // Orders: by id for keyset paging, plus the indexes list() and the unique check need.
+    private final NavigableMap<Long, Order> ordersById = new TreeMap<>();
+    private final Map<String, Long> idByOrderNumber = new HashMap<>();
+    private final Map<String, NavigableSet<Long>> idsByCustomer = new HashMap<>();
+    private final Map<OrderStatus, NavigableSet<Long>> idsByStatus = new EnumMap<>(OrderStatus.class);
+    private long lastOrderId;
+
+    // Imports, in creation (insertion) order.
+    private final Map<String, ImportEntry> importsById = new LinkedHashMap<>();
+    private long lastImportInsertion;
+
+    // Outbox: sequence s is events.get(s - 1); sequences start at 1 and have no gaps.
+    private final List<OutboxEvent> events = new ArrayList<>();
+    private final Map<Long, List<OutboxEvent>> eventsByOrder = new HashMap<>();
+    private final Map<String, DeliveryCheckpoint> deliveries = new HashMap<>();
+    private final Map<String, NavigableMap<Long, DeadLetter>> deadLetters = new HashMap<>();
+
+    private final OrderRecords orders = new OrdersView();
+    private final ImportRecords imports = new ImportsView();
+    private final Outbox outbox = new OutboxView();
+
+    /** A store whose timestamps come from the system clock in UTC. */
+    public MemoryRecordStore() {
+        this(Clock.systemUTC());
+    }
+
+    /** A store whose timestamps ({@code createdAt}, {@code updatedAt}, {@code recordedAt}) come from {@code clock}. */
+    public MemoryRecordStore(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public OrderRecords orders() {
+        return orders;
+    }
+
+    @Override
+    public ImportRecords imports() {
+        return imports;
+    }
+
+    @Override
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** Nothing to release: the records live as long as this object. */
+    @Override
+    public void close() {
+        // no resources
+    }
+
+    private <T> T read(Supplier<T> step) {
+        return locked(lock.readLock(), step);
+    }
+
+    private <T> T write(Supplier<T> step) {
+        return locked(lock.writeLock(), step);
+    }
+
+    private static <T> T locked(Lock held, Supplier<T> step) {
+        held.lock();
+        try {
+            return step.get();
+        } finally {
+            held.unlock();
+        }
+    }
+
+    // ---- writes; callers hold the write lock and have validated everything first ----
+
+    private void storeOrder(Order order) {
+        ordersById.put(order.id(), order);
+        idByOrderNumber.put(order.orderNumber(), order.id());
+        idsByCustomer.computeIfAbsent(order.customerId(), key -> new TreeSet<>()).add(order.id());
+        idsByStatus.computeIfAbsent(order.status(), key -> new TreeSet<>()).add(order.id());
+        lastOrderId = order.id();
+    }
+
+    private void replaceOrder(Order before, Order after) {
+        ordersById.put(after.id(), after);
+        if (before.status() != after.status()) {
+            NavigableSet<Long> old = idsByStatus.get(before.status());
+            old.remove(before.id());
+            if (old.isEmpty()) {
+                idsByStatus.remove(before.status());
+            }
+            idsByStatus.computeIfAbsent(after.status(), key -> new TreeSet<>()).add(after.id());
+        }
+    }
+
+    private void appendEvents(long orderId, List<NewEvent> newEvents, Instant now) {
+        for (NewEvent event : newEvents) {
+            OutboxEvent stored = new OutboxEvent(events.size() + 1L, orderId, event.type(), event.data(), now);
+            events.add(stored);
+            eventsByOrder.computeIfAbsent(orderId, key -> new ArrayList<>()).add(stored);
+        }
+    }
+
+    private ImportEntry importEntry(String importId) {
+        ImportEntry entry = importsById.get(importId);
+        if (entry == null) {
+            throw new NoSuchElementException("No import with id " + importId);
+        }
+        return entry;
+    }
+
+    /** Whether the chunk {@code index} is the next one; false when it was applied before. */
+    private static boolean isNextChunk(ImportRun run, long index) {
+        if (index > run.chunksApplied()) {
+            throw new ChunkOutOfOrderException(run.importId(), index, run.chunksApplied());
+        }
+        return index == run.chunksApplied();
+    }
+
+    /** Newest first: by {@code createdAt}, then by creation order. */
+    private static final Comparator<ImportEntry> NEWEST_FIRST = Comparator
+            .comparing((ImportEntry entry) -> entry.run.createdAt())
+            .thenComparingLong(entry -> entry.insertion)
+            .reversed();
+
+    /** An import run with the bookkeeping the store keeps beside it. */
+    private static final class ImportEntry {
+        final long insertion;
+        ImportRun run;
+        /** In line order: chunks apply in file order and list their rows in file order. */
+        final List<RejectedRow> rejected = new ArrayList<>();
+
+        ImportEntry(long insertion, ImportRun run) {
+            this.insertion = insertion;
+            this.run = run;
+        }
+    }
+
+    private final class OrdersView implements OrderRecords {
+
+        @Override
+        public Order insert(NewOrder order, List<NewEvent> newEvents) {
+            Objects.requireNonNull(order, "order");
+            List<NewEvent> toAppend = List.copyOf(newEvents);
+            return write(() -> {
+                if (idByOrderNumber.containsKey(order.orderNumber())) {
+                    throw new DuplicateOrderException(order.orderNumber());
+                }
+                Instant now = clock.instant();
+                Order stored = Order.create(lastOrderId + 1, order, now);
+                storeOrder(stored);
+                appendEvents(stored.id(), toAppend, now);
+                return stored;
+            });
+        }
+
+        @Override
+        public ChunkOutcome insertChunk(ImportChunk chunk, ImportedOrderEvents eventsOf) {
+            Objects.requireNonNull(chunk, "chunk");
+            Objects.requireNonNull(eventsOf, "eventsOf");
+            return write(() -> {
+                ImportEntry entry = importEntry(chunk.importId());
+                if (!isNextChunk(entry.run, chunk.index())) {
+                    return new ChunkOutcome(false, List.of(), List.of(), entry.run);
+                }
+                Instant now = clock.instant();
+                // Prepare the whole chunk first: eventsFor is caller code and may throw, and
+                // nothing may be half-applied when it does.
+                List<Order> inserted = new ArrayList<>();
+                List<List<NewEvent>> insertedEvents = new ArrayList<>();
+                List<String> skipped = new ArrayList<>();
+                Set<String> seenInChunk = new HashSet<>();
+                for (ImportChunk.Row row : chunk.orders()) {
+                    String number = row.order().orderNumber();
+                    if (idByOrderNumber.containsKey(number) || !seenInChunk.add(number)) {
+                        skipped.add(number);
+                        continue;
+                    }
+                    Order order = Order.create(lastOrderId + 1 + inserted.size(), row.order(), now);
+                    inserted.add(order);
+                    insertedEvents.add(List.copyOf(eventsOf.eventsFor(order)));
+                }
+                ImportCounters delta = new ImportCounters(chunk.rowsRead(), inserted.size(), skipped.size(),
+                        chunk.rejected().size());
+                ImportRun run = entry.run.withChunkApplied(delta, chunk.last(), now);
+
+                for (int i = 0; i < inserted.size(); i++) {
+                    storeOrder(inserted.get(i));
+                    appendEvents(inserted.get(i).id(), insertedEvents.get(i), now);
+                }
+                entry.rejected.addAll(chunk.rejected());
+                entry.run = run;
+                return new ChunkOutcome(true, inserted, skipped, run);
+            });
+        }
+
+        @Override
+        public Optional<Order> get(long id) {
+            return read(() -> Optional.ofNullable(ordersById.get(id)));
+        }
+
+        @Override
+        public Optional<Order> byOrderNumber(String orderNumber) {
+            Objects.requireNonNull(orderNumber, "orderNumber");
+            return read(() -> Optional.ofNullable(idByOrderNumber.get(orderNumber)).map(ordersById::get));
+        }
+
+        @Override
+        public Set<String> existingOrderNumbers(Collection<String> orderNumbers) {
+            List<String> asked = List.copyOf(orderNumbers);
+            return read(() -> {
+                Set<String> existing = new HashSet<>();
+                for (String number : asked) {
+                    if (idByOrderNumber.containsKey(number)) {
+                        existing.add(number);
+                    }
+                }
+                return Collections.unmodifiableSet(existing);
+            });
+        }
+
+        @Override
+        public Page<Order> list(OrderQuery query) {
+            Objects.requireNonNull(query, "query");
+            return read(() -> {
+                List<Order> page = new ArrayList<>(Math.min(query.limit(), 1024));
+                Iterator<Long> candidates = candidatesNewestFirst(query);
+                // Look one match past the page so the last page says so: no empty page to fetch.
+                boolean more = false;
+                while (candidates.hasNext()) {
+                    Order order = ordersById.get(candidates.next());
+                    if (!matches(order, query)) {
+                        continue;
+                    }
+                    if (page.size() == query.limit()) {
+                        more = true;
+                        break;
+                    }
+                    page.add(order.withoutItems());
+                }
+                OptionalLong next = more ? OptionalLong.of(page.get(page.size() - 1).id()) : OptionalLong.empty();
+                return new Page<>(page, next);
+            });
+        }
+
+        /** Ids below {@code beforeId}, descending, from the most selective index the query allows. */
+        private Iterator<Long> candidatesNewestFirst(OrderQuery query) {
+            if (query.orderNumber() != null) {
+                Long id = idByOrderNumber.get(query.orderNumber());
+                return id != null && id < query.beforeId() ? List.of(id).iterator() : Collections.emptyIterator();
+            }
+            NavigableSet<Long> ids;
+            if (query.customerId() != null) {
+                ids = idsByCustomer.get(query.customerId());
+            } else if (query.status() != null) {
+                ids = idsByStatus.get(query.status());
+            } else {
+                return ordersById.headMap(query.beforeId(), false).descendingKeySet().iterator();
+            }
+            return ids == null ? Collections.emptyIterator() : ids.headSet(query.beforeId(), false).descendingIterator();
+        }
+
+        private boolean matches(Order order, OrderQuery query) {
+            return (query.status() == null || order.status() == query.status())
+                    && (query.customerId() == null || order.customerId().equals(query.customerId()))
+                    && (query.orderNumber() == null || order.orderNumber().equals(query.orderNumber()));
+        }
+
+        @Override
+        public Optional<Order> transition(long orderId, OrderStatus from, OrderStatus to, OrderChanges changes,
+                List<NewEvent> newEvents) {
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            Objects.requireNonNull(changes, "changes");
+            from.checkTransition(to);
+            List<NewEvent> toAppend = List.copyOf(newEvents);
+            return write(() -> {
+                Order current = ordersById.get(orderId);
+                if (current == null) {
+                    throw new NoSuchElementException("No order with id " + orderId);
+                }
+                if (current.status() != from) {
+                    return Optional.empty();
+                }
+                Instant now = clock.instant();
+                Order updated = current.withTransition(to, changes, now);
+                replaceOrder(current, updated);
+                appendEvents(orderId, toAppend, now);
+                return Optional.of(updated);
+            });
+        }
+    }
+
+    private final class ImportsView implements ImportRecords {
+
+        @Override
+        public ImportRun create(ImportRun run) {
+            Objects.requireNonNull(run, "run");
+            return write(() -> {
+                if (importsById.containsKey(run.importId())) {
+                    throw new IllegalArgumentException("An import with id " + run.importId() + " exists");
+                }
+                importsById.put(run.importId(), new ImportEntry(++lastImportInsertion, run));
+                return run;
+            });
+        }
+
+        @Override
+        public Optional<ImportRun> get(String importId) {
+            Objects.requireNonNull(importId, "importId");
+            return read(() -> Optional.ofNullable(importsById.get(importId)).map(entry -> entry.run));
+        }
+
+        @Override
+        public Optional<ImportRun> bySha256(String sha256) {
+            Objects.requireNonNull(sha256, "sha256");
+            return read(() -> importsById.values().stream()
+                    .filter(entry -> entry.run.sha256().equals(sha256))
+                    .filter(entry -> !entry.run.dryRun() && entry.run.state() != ImportState.FAILED)
+                    .min(NEWEST_FIRST)
+                    .map(entry -> entry.run));
+        }
+
+        @Override
+        public List<ImportRun> recent(int limit) {
+            if (limit < 0) {
+                throw new IllegalArgumentException("limit must be >= 0: " + limit);
+            }
+            return read(() -> importsById.values().stream()
+                    .sorted(NEWEST_FIRST)
+                    .limit(limit)
+                    .map(entry -> entry.run)
+                    .toList());
+        }
+
+        @Override
+        public List<ImportRun> unfinished() {
+            return read(() -> importsById.values().stream()
+                    .filter(entry -> !entry.run.state().isFinished())
+                    .sorted(NEWEST_FIRST.reversed())
+                    .map(entry -> entry.run)
+                    .toList());
+        }
+
+        @Override
+        public ImportRun updateState(String importId, ImportState state, @Nullable String error) {
+            Objects.requireNonNull(importId, "importId");
+            Objects.requireNonNull(state, "state");
+            return write(() -> {
+                ImportEntry entry = importEntry(importId);
+                entry.run = entry.run.withState(state, error, clock.instant());
+                return entry.run;
+            });
+        }
+
+        @Override
+        public ImportRun recordDryRunChunk(String importId, long index, ImportCounters delta,
+                List<RejectedRow> rejected, boolean last) {
+            Objects.requireNonNull(importId, "importId");
+            Objects.requireNonNull(delta, "delta");
+            List<RejectedRow> rows = List.copyOf(rejected);
+            return write(() -> {
+                ImportEntry entry = importEntry(importId);
+                if (!isNextChunk(entry.run, index)) {
+                    return entry.run;
+                }
+                entry.run = entry.run.withChunkApplied(delta, last, clock.instant());
+                entry.rejected.addAll(rows);
+                return entry.run;
+            });
+        }
+
+        @Override
+        public List<RejectedRow> rejectedRows(String importId, long offset, int limit) {
+            Objects.requireNonNull(importId, "importId");
+            if (offset < 0 || limit < 0) {
+                throw new IllegalArgumentException("offset and limit must be >= 0: " + offset + ", " + limit);
+            }
+            return read(() -> {
+                ImportEntry entry = importsById.get(importId);
+                if (entry == null || offset >= entry.rejected.size()) {
+                    return List.of();
+                }
+                int from = (int) offset;
+                int to = (int) Math.min(entry.rejected.size(), offset + limit);
+                return List.copyOf(entry.rejected.subList(from, to));
+            });
+        }
+    }
+
+    private final class OutboxView implements Outbox {
+
+        @Override
+        public List<OutboxEvent> pending(String subscriber, int limit) {
+            Objects.requireNonNull(subscriber, "subscriber");
+            if (limit < 0) {
+                throw new IllegalArgumentException("limit must be >= 0: " + limit);
+            }
+            return read(() -> {
+                DeliveryCheckpoint delivered = deliveries.get(subscriber);
+                long sequence = delivered == null ? 1 : delivered.upTo() + 1;
+                List<OutboxEvent> page = new ArrayList<>(Math.min(limit, 1024));
+                for (; sequence <= events.size() && page.size() < limit; sequence++) {
+                    if (delivered == null || !delivered.isDelivered(sequence)) {
+                        page.add(events.get((int) (sequence - 1)));
+                    }
+                }
+                return List.copyOf(page);
+            });
+        }
+
+        @Override
+        public void markDelivered(String subscriber, Collection<Long> sequences) {
+            Objects.requireNonNull(subscriber, "subscriber");
+            List<Long> marked = List.copyOf(sequences);
+            write(() -> {
+                DeliveryCheckpoint delivered = null;
+                for (long sequence : marked) {
+                    if (sequence < 1 || sequence > events.size()) {
+                        continue; // unknown: never appended, so it must not hide a future event
+                    }
+                    if (delivered == null) {
+                        delivered = deliveries.computeIfAbsent(subscriber, key -> new DeliveryCheckpoint());
+                    }
+                    delivered.markDelivered(sequence);
+                }
+                return null;
+            });
+        }
+
+        @Override
+        public void deadLetter(String subscriber, long sequence, String error) {
+            Objects.requireNonNull(subscriber, "subscriber");
+            Objects.requireNonNull(error, "error");
+            write(() -> {
+                if (sequence < 1 || sequence > events.size()) {
+                    throw new NoSuchElementException("No outbox event " + sequence);
+                }
+                deliveries.computeIfAbsent(subscriber, key -> new DeliveryCheckpoint()).markDelivered(sequence);
+                deadLetters.computeIfAbsent(subscriber, key -> new TreeMap<>()).put(sequence,
+                        new DeadLetter(subscriber, events.get((int) (sequence - 1)), error, clock.instant()));
+                return null;
+            });
+        }
+
+        @Override
+        public List<DeadLetter> deadLetters(@Nullable String subscriber) {
+            return read(() -> {
+                List<DeadLetter> all = new ArrayList<>();
+                deadLetters.forEach((name, letters) -> {
+                    if (subscriber == null || subscriber.equals(name)) {
+                        all.addAll(letters.values());
+                    }
+                });
+                all.sort(Comparator.comparing(DeadLetter::deadAt)
+                        .thenComparingLong(letter -> letter.event().sequence()));
+                return List.copyOf(all);
+            });
+        }
+
+        @Override
+        public boolean resolveDeadLetter(String subscriber, long sequence) {
+            return write(() -> {
+                NavigableMap<Long, DeadLetter> letters = deadLetters.get(subscriber);
+                return letters != null && letters.remove(sequence) != null;
+            });
+        }
+
+        @Override
+        public List<OutboxEvent> eventsOf(long orderId) {
+            return read(() -> List.copyOf(eventsByOrder.getOrDefault(orderId, List.of())));
+        }
+    }
+}

@@ -1,0 +1,1035 @@
+package io.orderkpi.testkit;
+
+import static io.orderkpi.testkit.TestEvents.TAG;
+import static io.orderkpi.testkit.TestEvents.anEvent;
+import static io.orderkpi.testkit.TestImports.aChunk;
+import static io.orderkpi.testkit.TestImports.anImport;
+import static io.orderkpi.testkit.TestOrders.aNewOrder;
+import static io.orderkpi.testkit.TestOrders.anItem;
+import static io.orderkpi.testkit.TestOrders.anOrder;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.orderkpi.core.event.EventType;
+import io.orderkpi.core.event.NewEvent;
+import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.importer.ChunkOutcome;
+import io.orderkpi.core.importer.ImportChunk;
+import io.orderkpi.core.importer.ImportCounters;
+import io.orderkpi.core.importer.ImportRun;
+import io.orderkpi.core.importer.ImportState;
+import io.orderkpi.core.importer.RejectedRow;
+import io.orderkpi.core.order.IllegalTransitionException;
+import io.orderkpi.core.order.NewOrder;
+import io.orderkpi.core.order.Order;
+import io.orderkpi.core.order.OrderChanges;
+import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.core.spi.ChunkOutOfOrderException;
+import io.orderkpi.core.spi.DuplicateOrderException;
+import io.orderkpi.core.spi.ImportRecords;
+import io.orderkpi.core.spi.ImportedOrderEvents;
+import io.orderkpi.core.spi.OrderQuery;
+import io.orderkpi.core.spi.OrderRecords;
+import io.orderkpi.core.spi.Outbox;
+import io.orderkpi.core.spi.Page;
+import io.orderkpi.core.spi.RecordStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link RecordStore} must have, as JUnit 5 tests: the orders view (insert,
+ * import chunks, status transitions, keyset listing), the imports view and the outbox, including
+ * the atomicity and compare-and-set guarantees under concurrent calls.
+ *
+ * <p>An adapter author subclasses it and returns a fresh, empty store from {@link #newStore()};
+ * every test gets its own store and closes it afterwards:
+ *
+ * <pre>{@code
+ * class JdbcRecordStoreContractTest extends RecordStoreContract {
+ *
+ *     @RegisterExtension
+ *     static final MyDatabaseExtension DB = new MyDatabaseExtension();
+ *
+ *     @Override
+ *     protected RecordStore newStore() {
+ *         return JdbcRecordStore.create(DB.freshSchema());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The tests are grouped in {@link Nested} classes per view, which JUnit runs for the subclass
+ * too. They never sleep: concurrent tests start their threads together on a barrier or latch and
+ * wait for them with a bound. Instants the tests choose are whole seconds, so a store may keep
+ * microseconds; what a store returns from a write must equal what it reads back.
+ */
+public abstract class RecordStoreContract {
+
+    private static final int WAIT_SECONDS = 30;
+
+    private RecordStore store;
+
+    /** A new, empty store. Called once before each test; the test closes it. */
+    protected abstract RecordStore newStore();
+
+    /** The store of the running test. */
+    protected final RecordStore store() {
+        return store;
+    }
+
+    @BeforeEach
+    final void openStore() {
+        store = newStore();
+    }
+
+    @AfterEach
+    final void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    // ---- shortcuts ----
+
+    private OrderRecords orders() {
+        return store.orders();
+    }
+
+    private ImportRecords imports() {
+        return store.imports();
+    }
+
+    private Outbox outbox() {
+        return store.outbox();
+    }
+
+    private Order insert(NewOrder order, NewEvent... events) {
+        return orders().insert(order, List.of(events));
+    }
+
+    private Optional<Order> transition(Order order, OrderStatus from, OrderStatus to, NewEvent... events) {
+        return orders().transition(order.id(), from, to, OrderChanges.none(), List.of(events));
+    }
+
+    private ChunkOutcome insertChunk(ImportChunk chunk) {
+        return orders().insertChunk(chunk, ImportedOrderEvents.NONE);
+    }
+
+    /** Every page of a query, following {@code nextKey} until it is empty. */
+    private List<Page<Order>> pages(OrderQuery firstPage) {
+        List<Page<Order>> pages = new ArrayList<>();
+        OrderQuery query = firstPage;
+        while (true) {
+            Page<Order> page = orders().list(query);
+            pages.add(page);
+            if (page.nextKey().isEmpty()) {
+                return pages;
+            }
+            assertThat(pages).as("pages of %s (a nextKey that never ends?)", firstPage).hasSizeLessThan(10_000);
+            query = query.before(page.nextKey().getAsLong());
+        }
+    }
+
+    private List<Order> listAll(OrderQuery firstPage) {
+        return pages(firstPage).stream().flatMap(page -> page.items().stream()).toList();
+    }
+
+    private static List<Long> ids(List<Order> orders) {
+        return orders.stream().map(Order::id).toList();
+    }
+
+    private static List<Long> newestFirst(List<Order> orders) {
+        List<Long> ids = new ArrayList<>(ids(orders));
+        Collections.reverse(ids);
+        return ids;
+    }
+
+    private static List<String> tags(List<OutboxEvent> events) {
+        return events.stream().map(event -> event.data().get(TAG)).toList();
+    }
+
+    private static List<Long> sequences(List<OutboxEvent> events) {
+        return events.stream().map(OutboxEvent::sequence).toList();
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.get(WAIT_SECONDS, SECONDS);
+    }
+
+    @Nested
+    class OrdersView {
+
+        @Test
+        void insertStoresEveryFieldWithAStoreAssignedIdAndTimestamps() {
+            NewOrder placed = anOrder("A-1").withCustomer("cust-7", "Grace Hopper", "grace@example.com")
+                    .withItems(anItem("P-1", 2, "10.00"), anItem("P-2", 1, "5.25"))
+                    .build();
+
+            Order stored = insert(placed);
+
+            assertThat(stored.id()).isPositive();
+            assertThat(stored).extracting(Order::orderNumber, Order::customerId, Order::customerName,
+                    Order::customerEmail, Order::status, Order::totalAmount, Order::currency, Order::items,
+                    Order::placedAt)
+                    .containsExactly(placed.orderNumber(), placed.customerId(), placed.customerName(),
+                            placed.customerEmail(), placed.status(), placed.totalAmount(), placed.currency(),
+                            placed.items(), placed.placedAt());
+            assertThat(stored).extracting(Order::reservedAt, Order::paidAt, Order::failedAt, Order::failureReason,
+                    Order::paymentReference).containsOnlyNulls();
+            assertThat(stored.updatedAt()).isEqualTo(stored.createdAt());
+        }
+
+        @Test
+        void idsIncreaseInInsertionOrder() {
+            Order first = insert(aNewOrder("A-1"));
+            Order second = insert(aNewOrder("A-2"));
+            Order third = insert(aNewOrder("A-3"));
+
+            assertThat(List.of(first.id(), second.id(), third.id())).isSorted().doesNotHaveDuplicates();
+        }
+
+        @Test
+        void getAndByOrderNumberReadBackWhatInsertReturned() {
+            Order stored = insert(anOrder("A-1").withItems(anItem("P-1", 3, "1.99")).build());
+
+            assertThat(orders().get(stored.id())).contains(stored);
+            assertThat(orders().byOrderNumber("A-1")).contains(stored);
+        }
+
+        @Test
+        void lookupsOfUnknownOrdersAreEmpty() {
+            Order stored = insert(aNewOrder("A-1"));
+
+            assertThat(orders().get(stored.id() + 1000)).isEmpty();
+            assertThat(orders().byOrderNumber("A-2")).isEmpty();
+        }
+
+        @Test
+        void insertRefusesADuplicateOrderNumberAndStoresNothing() {
+            Order first = insert(aNewOrder("A-1"), anEvent("first"));
+
+            assertThatThrownBy(() -> insert(anOrder("A-1").withCustomerId("someone-else").build(), anEvent("dup")))
+                    .isInstanceOf(DuplicateOrderException.class)
+                    .hasMessageContaining("A-1");
+
+            assertThat(orders().byOrderNumber("A-1")).contains(first);
+            assertThat(listAll(OrderQuery.firstPage(10))).extracting(Order::id).containsExactly(first.id());
+            assertThat(tags(outbox().pending("audit", 10))).containsExactly("first");
+        }
+
+        @Test
+        void insertRecordsItsEventsWithTheOrderInTheGivenOrder() {
+            Order stored = insert(aNewOrder("A-1"), anEvent("one"), anEvent(EventType.ORDER_COMPLETED, "two"));
+
+            assertThat(outbox().eventsOf(stored.id()))
+                    .extracting(OutboxEvent::orderId, OutboxEvent::type, event -> event.data().get(TAG))
+                    .containsExactly(tuple(stored.id(), EventType.ORDER_PROCESS_STARTED, "one"),
+                            tuple(stored.id(), EventType.ORDER_COMPLETED, "two"));
+        }
+
+        @Test
+        void existingOrderNumbersNamesOnlyTheStoredOnes() {
+            insert(aNewOrder("A-1"));
+            insert(aNewOrder("A-3"));
+
+            assertThat(orders().existingOrderNumbers(List.of("A-1", "A-2", "A-3", "A-4")))
+                    .containsExactlyInAnyOrder("A-1", "A-3");
+            assertThat(orders().existingOrderNumbers(List.of())).isEmpty();
+        }
+    }
+
+    @Nested
+    class ImportChunks {
+
+        @Test
+        void insertsNewRowsAndSkipsExistingAndRepeatedNumbersFirstOccurrenceWinning() {
+            Order existing = insert(anOrder("A-3").withCustomerId("before-import").build());
+            ImportRun run = imports().create(anImport().build());
+
+            ChunkOutcome outcome = insertChunk(aChunk(run, 0)
+                    .withOrders(anOrder("A-1").withCustomerId("first").build(), aNewOrder("A-2"),
+                            aNewOrder("A-3"), anOrder("A-1").withCustomerId("second").build(), aNewOrder("A-4"))
+                    .build());
+
+            assertThat(outcome.applied()).isTrue();
+            assertThat(outcome.inserted()).extracting(Order::orderNumber).containsExactly("A-1", "A-2", "A-4");
+            assertThat(ids(outcome.inserted())).isSorted().doesNotHaveDuplicates();
+            assertThat(outcome.skipped()).containsExactly("A-3", "A-1");
+            assertThat(orders().byOrderNumber("A-1")).get().extracting(Order::customerId).isEqualTo("first");
+            assertThat(orders().byOrderNumber("A-3")).contains(existing);
+            for (Order inserted : outcome.inserted()) {
+                assertThat(orders().get(inserted.id())).contains(inserted);
+            }
+        }
+
+        @Test
+        void aNumberSeenInAnEarlierChunkIsSkipped() {
+            ImportRun run = imports().create(anImport().build());
+            insertChunk(aChunk(run, 0).withOrders(anOrder("A-1").withCustomerId("first").build()).build());
+
+            ChunkOutcome second = insertChunk(aChunk(run, 1)
+                    .withOrders(anOrder("A-1").withCustomerId("second").build(), aNewOrder("A-2")).last().build());
+
+            assertThat(second.skipped()).containsExactly("A-1");
+            assertThat(second.inserted()).extracting(Order::orderNumber).containsExactly("A-2");
+            assertThat(orders().byOrderNumber("A-1")).get().extracting(Order::customerId).isEqualTo("first");
+        }
+
+        @Test
+        void eachChunkAdvancesTheImportsProgressAndTheLastCompletesIt() {
+            ImportRun run = imports().create(anImport().build());
+
+            ChunkOutcome first = insertChunk(aChunk(run, 0).withOrders(aNewOrder("A-1"), aNewOrder("A-2"))
+                    .withRejected("A-x", "total_amount: not a number").build());
+
+            assertThat(first.run()).extracting(ImportRun::state, ImportRun::counters, ImportRun::chunksApplied,
+                    ImportRun::chunksTotal, ImportRun::finishedAt)
+                    .containsExactly(ImportState.RUNNING, new ImportCounters(3, 2, 0, 1), 1L, -1L, null);
+            assertThat(imports().get(run.importId())).contains(first.run());
+
+            ChunkOutcome last = insertChunk(aChunk(run, 1).withOrders(aNewOrder("A-3"), aNewOrder("A-1"))
+                    .last().build());
+
+            assertThat(last.run()).extracting(ImportRun::state, ImportRun::counters, ImportRun::chunksApplied,
+                    ImportRun::chunksTotal)
+                    .containsExactly(ImportState.COMPLETED, new ImportCounters(5, 3, 1, 1), 2L, 2L);
+            assertThat(last.run().finishedAt()).isNotNull();
+            assertThat(imports().get(run.importId())).contains(last.run());
+        }
+
+        @Test
+        void storesRejectedRowsAndReadsThemBackInLineOrderWithOffsetAndLimit() {
+            ImportRun run = imports().create(anImport().build());
+            insertChunk(aChunk(run, 0).startingAtLine(2)
+                    .withOrders(aNewOrder("A-1"))
+                    .withRejected("R-3", "customer_id: empty")
+                    .withOrders(aNewOrder("A-2"))
+                    .withRejected("R-5", "item1_quantity: not a number")
+                    .build());
+            insertChunk(aChunk(run, 1).startingAtLine(6)
+                    .withRejected("R-6", "currency: EUR is not the reporting currency")
+                    .withRejected("", "order_number: empty")
+                    .withOrders(aNewOrder("A-3"))
+                    .withRejected("R-9", "total_amount: more than 2 decimals")
+                    .last().build());
+
+            List<RejectedRow> all = imports().rejectedRows(run.importId(), 0, 100);
+
+            assertThat(all).extracting(RejectedRow::line, RejectedRow::orderNumber, RejectedRow::reason)
+                    .containsExactly(tuple(3L, "R-3", "customer_id: empty"),
+                            tuple(5L, "R-5", "item1_quantity: not a number"),
+                            tuple(6L, "R-6", "currency: EUR is not the reporting currency"),
+                            tuple(7L, "", "order_number: empty"),
+                            tuple(9L, "R-9", "total_amount: more than 2 decimals"));
+            assertThat(imports().rejectedRows(run.importId(), 1, 2)).containsExactly(all.get(1), all.get(2));
+            assertThat(imports().rejectedRows(run.importId(), 4, 10)).containsExactly(all.get(4));
+            assertThat(imports().rejectedRows(run.importId(), 5, 10)).isEmpty();
+            assertThat(imports().get(run.importId())).get().extracting(ImportRun::counters)
+                    .isEqualTo(new ImportCounters(8, 3, 0, 5));
+        }
+
+        @Test
+        void aRedeliveredChunkChangesNothing() {
+            ImportRun run = imports().create(anImport().build());
+            ImportChunk chunk = aChunk(run, 0).withOrders(aNewOrder("A-1"))
+                    .withRejected("R-1", "customer_id: empty").build();
+            ChunkOutcome first = orders().insertChunk(chunk, order -> List.of(anEvent(order.orderNumber())));
+
+            ChunkOutcome again = orders().insertChunk(aChunk(run, 0).withOrders(aNewOrder("A-1"), aNewOrder("A-2"))
+                    .build(), order -> List.of(anEvent(order.orderNumber())));
+
+            assertThat(again.applied()).isFalse();
+            assertThat(again.inserted()).isEmpty();
+            assertThat(again.skipped()).isEmpty();
+            assertThat(again.run()).isEqualTo(first.run());
+            assertThat(imports().get(run.importId())).contains(first.run());
+            assertThat(orders().byOrderNumber("A-2")).isEmpty();
+            assertThat(imports().rejectedRows(run.importId(), 0, 10)).hasSize(1);
+            assertThat(tags(outbox().pending("audit", 10))).containsExactly("A-1");
+        }
+
+        @Test
+        void aChunkAheadOfItsTurnIsRefusedAndChangesNothing() {
+            ImportRun run = imports().create(anImport().build());
+
+            assertThatThrownBy(() -> insertChunk(aChunk(run, 1).withOrders(aNewOrder("A-1"))
+                    .withRejected("R-1", "customer_id: empty").build()))
+                    .isInstanceOf(ChunkOutOfOrderException.class);
+
+            assertThat(imports().get(run.importId())).contains(run);
+            assertThat(orders().byOrderNumber("A-1")).isEmpty();
+            assertThat(imports().rejectedRows(run.importId(), 0, 10)).isEmpty();
+
+            insertChunk(aChunk(run, 0).withOrders(aNewOrder("A-0")).build());
+            assertThatThrownBy(() -> insertChunk(aChunk(run, 2).withOrders(aNewOrder("A-2")).build()))
+                    .isInstanceOf(ChunkOutOfOrderException.class);
+            assertThat(imports().get(run.importId())).get().extracting(ImportRun::chunksApplied).isEqualTo(1L);
+        }
+
+        @Test
+        void aChunkOfAnUnknownImportIsRefused() {
+            assertThatThrownBy(() -> insertChunk(aChunk("no-such-import", 0).withOrders(aNewOrder("A-1")).build()))
+                    .isInstanceOf(NoSuchElementException.class);
+
+            assertThat(orders().byOrderNumber("A-1")).isEmpty();
+        }
+
+        @Test
+        void recordsTheEventsOfEachInsertedOrderAndNoneForSkippedRows() {
+            insert(aNewOrder("A-2"));
+            ImportRun run = imports().create(anImport().build());
+            ImportedOrderEvents completedOnImport = order -> List.of(
+                    anEvent(EventType.ORDER_COMPLETED, order.orderNumber() + ":" + order.id()),
+                    anEvent(EventType.PAYMENT_PROCESSED, order.orderNumber() + ":paid"));
+
+            ChunkOutcome outcome = orders().insertChunk(aChunk(run, 0)
+                    .withOrders(aNewOrder("A-1"), aNewOrder("A-2"), aNewOrder("A-3")).last().build(),
+                    completedOnImport);
+
+            Order a1 = outcome.inserted().get(0);
+            Order a3 = outcome.inserted().get(1);
+            assertThat(outbox().eventsOf(a1.id()))
+                    .extracting(OutboxEvent::orderId, OutboxEvent::type, event -> event.data().get(TAG))
+                    .containsExactly(tuple(a1.id(), EventType.ORDER_COMPLETED, "A-1:" + a1.id()),
+                            tuple(a1.id(), EventType.PAYMENT_PROCESSED, "A-1:paid"));
+            assertThat(tags(outbox().eventsOf(a3.id()))).containsExactly("A-3:" + a3.id(), "A-3:paid");
+            assertThat(outbox().eventsOf(orders().byOrderNumber("A-2").orElseThrow().id())).isEmpty();
+            assertThat(tags(outbox().pending("audit", 10)))
+                    .containsExactly("A-1:" + a1.id(), "A-1:paid", "A-3:" + a3.id(), "A-3:paid");
+        }
+
+        @Test
+        void aChunkWhoseEventsCannotBeMadeChangesNothing() {
+            ImportRun run = imports().create(anImport().build());
+            ImportChunk chunk = aChunk(run, 0).withOrders(aNewOrder("A-1"), aNewOrder("A-2"))
+                    .withRejected("R-3", "customer_id: empty").build();
+            ImportedOrderEvents failingOnTheSecond = order -> {
+                if (order.orderNumber().equals("A-2")) {
+                    throw new IllegalStateException("no events for A-2");
+                }
+                return List.of(anEvent(order.orderNumber()));
+            };
+
+            assertThatThrownBy(() -> orders().insertChunk(chunk, failingOnTheSecond))
+                    .hasStackTraceContaining("no events for A-2");
+
+            assertThat(orders().existingOrderNumbers(List.of("A-1", "A-2"))).isEmpty();
+            assertThat(imports().get(run.importId())).contains(run);
+            assertThat(imports().rejectedRows(run.importId(), 0, 10)).isEmpty();
+            assertThat(outbox().pending("audit", 10)).isEmpty();
+            assertThat(orders().insertChunk(chunk, order -> List.of(anEvent(order.orderNumber()))).inserted())
+                    .extracting(Order::orderNumber).containsExactly("A-1", "A-2");
+        }
+
+        @Test
+        void concurrentImportsOfOverlappingFilesStoreEveryNumberOnce() throws Exception {
+            int importCount = 4;
+            int chunks = 8;
+            int chunkSize = 40;
+            List<String> numbers = IntStream.range(0, chunks * chunkSize).mapToObj(i -> "C-" + i).toList();
+            List<ImportRun> runs = new ArrayList<>();
+            List<List<ImportChunk>> files = new ArrayList<>();
+            for (int i = 0; i < importCount; i++) {
+                ImportRun run = imports().create(anImport().withChunkSize(chunkSize).build());
+                List<String> file = new ArrayList<>(numbers);
+                Collections.shuffle(file, new Random(i));
+                List<ImportChunk> chunksOfFile = new ArrayList<>();
+                for (int c = 0; c < chunks; c++) {
+                    TestImports.ChunkBuilder chunk = aChunk(run, c).startingAtLine(2L + (long) c * chunkSize)
+                            .withOrders(file.subList(c * chunkSize, (c + 1) * chunkSize).stream()
+                                    .map(number -> anOrder(number).withCustomerId("import-" + run.importId()).build())
+                                    .toList());
+                    chunksOfFile.add((c == chunks - 1 ? chunk.last() : chunk).build());
+                }
+                runs.add(run);
+                files.add(chunksOfFile);
+            }
+            ImportedOrderEvents oneEvent = order -> List.of(anEvent(order.orderNumber()));
+            ExecutorService threads = Executors.newFixedThreadPool(importCount);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> done = new ArrayList<>();
+                for (List<ImportChunk> file : files) {
+                    done.add(threads.submit((Callable<Void>) () -> {
+                        start.await();
+                        for (ImportChunk chunk : file) {
+                            orders().insertChunk(chunk, oneEvent);
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> future : done) {
+                    await(future);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+
+            List<Order> stored = listAll(OrderQuery.firstPage(100));
+            assertThat(stored).extracting(Order::orderNumber).containsExactlyInAnyOrderElementsOf(numbers);
+            assertThat(orders().existingOrderNumbers(numbers)).containsExactlyInAnyOrderElementsOf(numbers);
+            List<ImportRun> finished = runs.stream()
+                    .map(run -> imports().get(run.importId()).orElseThrow()).toList();
+            assertThat(finished).allSatisfy(run -> {
+                assertThat(run.state()).isEqualTo(ImportState.COMPLETED);
+                assertThat(run.counters().rowsRead()).isEqualTo(numbers.size());
+                assertThat(run.counters().imported() + run.counters().skippedExisting()).isEqualTo(numbers.size());
+            });
+            assertThat(finished.stream().mapToLong(run -> run.counters().imported()).sum())
+                    .isEqualTo(numbers.size());
+            assertThat(tags(outbox().pending("audit", numbers.size() + 1)))
+                    .containsExactlyInAnyOrderElementsOf(numbers);
+            for (Order order : stored) {
+                assertThat(tags(outbox().eventsOf(order.id()))).containsExactly(order.orderNumber());
+            }
+        }
+    }
+
+    @Nested
+    class Transitions {
+
+        @Test
+        void changesTheStatusAppliesTheChangesAndAppendsTheEventsInOrder() {
+            Order placed = insert(aNewOrder("A-1"));
+            Instant reservedAt = Instant.parse("2025-11-16T10:20:00Z");
+
+            Optional<Order> reserving = transition(placed, OrderStatus.PENDING, OrderStatus.RESERVING_STOCK,
+                    anEvent(EventType.ORDER_PROCESS_STARTED, "started"));
+            Optional<Order> reserved = orders().transition(placed.id(), OrderStatus.RESERVING_STOCK,
+                    OrderStatus.STOCK_RESERVED, OrderChanges.none().reservedAt(reservedAt),
+                    List.of(anEvent(EventType.STOCK_RESERVED, "reserved-1"),
+                            anEvent(EventType.STOCK_RESERVED, "reserved-2")));
+
+            assertThat(reserving).get().extracting(Order::status).isEqualTo(OrderStatus.RESERVING_STOCK);
+            assertThat(reserved).get().satisfies(order -> {
+                assertThat(order.status()).isEqualTo(OrderStatus.STOCK_RESERVED);
+                assertThat(order.reservedAt()).isEqualTo(reservedAt);
+                assertThat(order.createdAt()).isEqualTo(placed.createdAt());
+                assertThat(order.updatedAt()).isAfterOrEqualTo(placed.updatedAt());
+                assertThat(order.items()).isEqualTo(placed.items());
+                assertThat(order).usingRecursiveComparison()
+                        .ignoringFields("status", "reservedAt", "updatedAt").isEqualTo(placed);
+            });
+            assertThat(orders().get(placed.id())).isEqualTo(reserved);
+            assertThat(outbox().eventsOf(placed.id()))
+                    .extracting(OutboxEvent::orderId, OutboxEvent::type, event -> event.data().get(TAG))
+                    .containsExactly(tuple(placed.id(), EventType.ORDER_PROCESS_STARTED, "started"),
+                            tuple(placed.id(), EventType.STOCK_RESERVED, "reserved-1"),
+                            tuple(placed.id(), EventType.STOCK_RESERVED, "reserved-2"));
+        }
+
+        @Test
+        void keepsTheFieldsAChangeDoesNotSet() {
+            Order order = insert(aNewOrder("A-1"));
+            Instant reservedAt = Instant.parse("2025-11-16T10:20:00Z");
+            Instant paidAt = Instant.parse("2025-11-16T10:21:00Z");
+            transition(order, OrderStatus.PENDING, OrderStatus.RESERVING_STOCK);
+            orders().transition(order.id(), OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVED,
+                    OrderChanges.none().reservedAt(reservedAt), List.of());
+            transition(order, OrderStatus.STOCK_RESERVED, OrderStatus.PROCESSING_PAYMENT);
+
+            Optional<Order> paid = orders().transition(order.id(), OrderStatus.PROCESSING_PAYMENT,
+                    OrderStatus.PAYMENT_SUCCEEDED, OrderChanges.none().paidAt(paidAt).paymentReference("pay-42"),
+                    List.of());
+
+            assertThat(paid).get()
+                    .extracting(Order::status, Order::reservedAt, Order::paidAt, Order::paymentReference,
+                            Order::failedAt, Order::failureReason)
+                    .containsExactly(OrderStatus.PAYMENT_SUCCEEDED, reservedAt, paidAt, "pay-42", null, null);
+            assertThat(orders().get(order.id())).isEqualTo(paid);
+        }
+
+        @Test
+        void returnsEmptyAndChangesNothingWhenTheOrderIsNotInTheFromStatus() {
+            Order placed = insert(aNewOrder("A-1"));
+
+            Optional<Order> result = transition(placed, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVED,
+                    anEvent(EventType.STOCK_RESERVED, "too-early"));
+
+            assertThat(result).isEmpty();
+            assertThat(orders().get(placed.id())).contains(placed);
+            assertThat(outbox().eventsOf(placed.id())).isEmpty();
+        }
+
+        @Test
+        void refusesAnIllegalTransitionAndChangesNothing() {
+            Order placed = insert(aNewOrder("A-1"));
+
+            assertThatThrownBy(() -> transition(placed, OrderStatus.PENDING, OrderStatus.COMPLETED,
+                    anEvent(EventType.ORDER_COMPLETED, "illegal")))
+                    .isInstanceOfSatisfying(IllegalTransitionException.class, e -> {
+                        assertThat(e.from()).isEqualTo(OrderStatus.PENDING);
+                        assertThat(e.to()).isEqualTo(OrderStatus.COMPLETED);
+                    });
+
+            assertThat(orders().get(placed.id())).contains(placed);
+            assertThat(outbox().eventsOf(placed.id())).isEmpty();
+        }
+
+        @Test
+        void refusesAnUnknownOrder() {
+            Order placed = insert(aNewOrder("A-1"));
+
+            assertThatThrownBy(() -> orders().transition(placed.id() + 1000, OrderStatus.PENDING,
+                    OrderStatus.RESERVING_STOCK, OrderChanges.none(), List.of(anEvent("ghost"))))
+                    .isInstanceOf(NoSuchElementException.class);
+
+            assertThat(outbox().pending("audit", 10)).isEmpty();
+        }
+
+        @Test
+        void exactlyOneOfTwoConcurrentTransitionsFromTheSameStatusWins() throws Exception {
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 200; round++) {
+                    Order order = insert(anOrder().build());
+                    CyclicBarrier start = new CyclicBarrier(2);
+                    Future<Optional<Order>> reserve = threads.submit(() -> {
+                        start.await(WAIT_SECONDS, SECONDS);
+                        return transition(order, OrderStatus.PENDING, OrderStatus.RESERVING_STOCK,
+                                anEvent(EventType.ORDER_PROCESS_STARTED, "reserve"));
+                    });
+                    Future<Optional<Order>> cancel = threads.submit(() -> {
+                        start.await(WAIT_SECONDS, SECONDS);
+                        return transition(order, OrderStatus.PENDING, OrderStatus.CANCELLED,
+                                anEvent(EventType.ORDER_FAILED, "cancel"));
+                    });
+                    Optional<Order> reserved = await(reserve);
+                    Optional<Order> cancelled = await(cancel);
+
+                    assertThat(reserved.isPresent() ^ cancelled.isPresent())
+                            .as("round %d: exactly one of reserve %s and cancel %s wins", round, reserved, cancelled)
+                            .isTrue();
+                    Order winner = reserved.isPresent() ? reserved.get() : cancelled.orElseThrow();
+                    assertThat(orders().get(order.id())).contains(winner);
+                    assertThat(tags(outbox().eventsOf(order.id())))
+                            .as("round %d: the events of the winner only", round)
+                            .containsExactly(reserved.isPresent() ? "reserve" : "cancel");
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Nested
+    class OutboxDelivery {
+
+        /** Events a1 b1 a2 b2 a3 a4 over two orders. */
+        private List<OutboxEvent> sixEventsOverTwoOrders() {
+            Order a = insert(aNewOrder("A-1"), anEvent("a1"));
+            Order b = insert(aNewOrder("B-1"), anEvent("b1"));
+            transition(a, OrderStatus.PENDING, OrderStatus.RESERVING_STOCK, anEvent("a2"));
+            transition(b, OrderStatus.PENDING, OrderStatus.CANCELLED, anEvent(EventType.ORDER_FAILED, "b2"));
+            transition(a, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVED,
+                    anEvent(EventType.STOCK_RESERVED, "a3"), anEvent(EventType.STOCK_RESERVED, "a4"));
+            return outbox().pending("setup", 100);
+        }
+
+        @Test
+        void holdsEventsInSequenceOrderAcrossOrdersAndPerOrder() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+
+            assertThat(tags(all)).containsExactly("a1", "b1", "a2", "b2", "a3", "a4");
+            assertThat(sequences(all)).isSorted().doesNotHaveDuplicates();
+            assertThat(all).allSatisfy(event -> assertThat(event.recordedAt()).isNotNull());
+            long a = all.get(0).orderId();
+            long b = all.get(1).orderId();
+            assertThat(all).extracting(OutboxEvent::orderId).containsExactly(a, b, a, b, a, a);
+            assertThat(tags(outbox().eventsOf(a))).containsExactly("a1", "a2", "a3", "a4");
+            assertThat(tags(outbox().eventsOf(b))).containsExactly("b1", "b2");
+            assertThat(outbox().eventsOf(a)).isEqualTo(List.of(all.get(0), all.get(2), all.get(4), all.get(5)));
+        }
+
+        @Test
+        void pendingReturnsAtMostLimitEventsOldestFirst() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+
+            List<OutboxEvent> firstTwo = outbox().pending("analytics", 2);
+            assertThat(firstTwo).isEqualTo(all.subList(0, 2));
+            outbox().markDelivered("analytics", sequences(firstTwo));
+            assertThat(outbox().pending("analytics", 2)).isEqualTo(all.subList(2, 4));
+            assertThat(outbox().pending("analytics", 100)).isEqualTo(all.subList(2, 6));
+        }
+
+        @Test
+        void aNewSubscriberHasEveryEventPending() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().markDelivered("analytics", sequences(all));
+
+            assertThat(outbox().pending("analytics", 100)).isEmpty();
+            assertThat(outbox().pending("late-subscriber", 100)).isEqualTo(all);
+        }
+
+        @Test
+        void deliveryToOneSubscriberLeavesTheEventsPendingForAnother() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+
+            outbox().markDelivered("analytics", sequences(all.subList(0, 4)));
+
+            assertThat(outbox().pending("analytics", 100)).isEqualTo(all.subList(4, 6));
+            assertThat(outbox().pending("notifications", 100)).isEqualTo(all);
+        }
+
+        @Test
+        void markingDeliveredAgainChangesNothing() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().markDelivered("analytics", sequences(all.subList(0, 3)));
+
+            outbox().markDelivered("analytics", sequences(all.subList(0, 3)));
+            outbox().markDelivered("analytics", List.of(all.get(1).sequence(), all.get(1).sequence()));
+
+            assertThat(outbox().pending("analytics", 100)).isEqualTo(all.subList(3, 6));
+        }
+
+        @Test
+        void anEventBetweenDeliveredOnesStaysPending() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+
+            outbox().markDelivered("analytics", List.of(all.get(0).sequence(), all.get(2).sequence()));
+            assertThat(tags(outbox().pending("analytics", 100))).containsExactly("b1", "b2", "a3", "a4");
+
+            outbox().markDelivered("analytics", List.of(all.get(4).sequence(), all.get(3).sequence()));
+            assertThat(tags(outbox().pending("analytics", 100))).containsExactly("b1", "a4");
+            assertThat(tags(outbox().pending("analytics", 1))).containsExactly("b1");
+
+            outbox().markDelivered("analytics", List.of(all.get(1).sequence()));
+            assertThat(tags(outbox().pending("analytics", 100))).containsExactly("a4");
+        }
+
+        @Test
+        void unknownSequencesAreIgnoredAndNeverHideALaterEvent() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            long last = all.get(all.size() - 1).sequence();
+
+            outbox().markDelivered("analytics", List.of(-1L, 0L, last + 1, last + 2, Long.MAX_VALUE));
+            assertThat(outbox().pending("analytics", 100)).isEqualTo(all);
+
+            Order c = insert(aNewOrder("C-1"), anEvent("c1"), anEvent("c2"));
+            assertThat(tags(outbox().pending("analytics", 100)))
+                    .containsExactly("a1", "b1", "a2", "b2", "a3", "a4", "c1", "c2");
+            assertThat(tags(outbox().eventsOf(c.id()))).containsExactly("c1", "c2");
+        }
+
+        @Test
+        void anOrderWithoutEventsHasAnEmptyTrail() {
+            Order quiet = insert(aNewOrder("A-1"));
+
+            assertThat(outbox().eventsOf(quiet.id())).isEmpty();
+            assertThat(outbox().eventsOf(quiet.id() + 1000)).isEmpty();
+            assertThat(outbox().pending("analytics", 10)).isEmpty();
+        }
+
+        @Test
+        void aDeadLetteredEventLeavesThePendingEventsOfItsSubscriberOnlyAndStaysVisible() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            long second = all.get(1).sequence();
+
+            outbox().deadLetter("analytics", second, "IllegalStateException: boom");
+
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a1", "a2", "b2", "a3", "a4");
+            assertThat(tags(outbox().pending("notifications", 10))).hasSize(6);
+            assertThat(outbox().deadLetters("analytics")).singleElement().satisfies(letter -> {
+                assertThat(letter.event()).isEqualTo(all.get(1));
+                assertThat(letter.error()).isEqualTo("IllegalStateException: boom");
+                assertThat(letter.subscriber()).isEqualTo("analytics");
+            });
+            assertThat(outbox().deadLetters(null)).hasSize(1);
+            assertThat(outbox().deadLetters("notifications")).isEmpty();
+        }
+
+        @Test
+        void resolvingADeadLetterRemovesItOnce() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().deadLetter("analytics", all.get(0).sequence(), "boom");
+            outbox().deadLetter("analytics", all.get(0).sequence(), "boom again");
+
+            assertThat(outbox().deadLetters("analytics")).singleElement()
+                    .satisfies(letter -> assertThat(letter.error()).isEqualTo("boom again"));
+            assertThat(outbox().resolveDeadLetter("analytics", all.get(0).sequence())).isTrue();
+            assertThat(outbox().resolveDeadLetter("analytics", all.get(0).sequence())).isFalse();
+            assertThat(outbox().deadLetters(null)).isEmpty();
+            assertThat(tags(outbox().pending("analytics", 10))).doesNotContain("a1");
+        }
+    }
+
+    @Nested
+    class Listing {
+
+        private List<Order> insertOrders(int count) {
+            List<Order> inserted = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                inserted.add(insert(anOrder().withItems(anItem("P-" + i, 1, "3.00")).build()));
+            }
+            return inserted;
+        }
+
+        @Test
+        void pagesThroughEveryOrderOnceNewestFirstWithoutItems() {
+            List<Order> inserted = insertOrders(23);
+
+            List<Page<Order>> pages = pages(OrderQuery.firstPage(5));
+
+            assertThat(pages).extracting(page -> page.items().size()).containsExactly(5, 5, 5, 5, 3);
+            assertThat(pages.subList(0, 4)).allSatisfy(page -> assertThat(page.nextKey()).isPresent());
+            List<Order> listed = pages.stream().flatMap(page -> page.items().stream()).toList();
+            assertThat(ids(listed)).isEqualTo(newestFirst(inserted));
+            assertThat(listed).allSatisfy(order -> assertThat(order.items()).isEmpty());
+            assertThat(listed.get(0)).isEqualTo(inserted.get(22).withoutItems());
+        }
+
+        @Test
+        void theLastPageHasNoNextKeyEvenWhenItIsFull() {
+            List<Order> inserted = insertOrders(10);
+
+            List<Page<Order>> pages = pages(OrderQuery.firstPage(5));
+
+            assertThat(pages).hasSize(2);
+            assertThat(pages.get(1).items()).hasSize(5);
+            assertThat(pages.get(1).nextKey()).isEmpty();
+            assertThat(ids(listAll(OrderQuery.firstPage(10)))).isEqualTo(newestFirst(inserted));
+            assertThat(orders().list(OrderQuery.firstPage(10)).nextKey()).isEmpty();
+        }
+
+        @Test
+        void anEmptyStoreListsOneEmptyLastPage() {
+            Page<Order> page = orders().list(OrderQuery.firstPage(5));
+
+            assertThat(page.items()).isEmpty();
+            assertThat(page.nextKey()).isEmpty();
+        }
+
+        @Test
+        void laterPagesNeitherRepeatNorMissOrdersWhenNewOnesArrive() {
+            List<Order> original = insertOrders(10);
+            List<Order> listed = new ArrayList<>();
+
+            OrderQuery query = OrderQuery.firstPage(3);
+            while (true) {
+                Page<Order> page = orders().list(query);
+                listed.addAll(page.items());
+                insertOrders(2);
+                if (page.nextKey().isEmpty()) {
+                    break;
+                }
+                assertThat(listed).as("listed so far").hasSizeLessThanOrEqualTo(original.size());
+                query = query.before(page.nextKey().getAsLong());
+            }
+
+            assertThat(ids(listed)).isEqualTo(newestFirst(original));
+        }
+
+        @Test
+        void filtersByStatus() {
+            List<Order> inserted = insertOrders(6);
+            for (int i = 0; i < 6; i += 2) {
+                transition(inserted.get(i), OrderStatus.PENDING, OrderStatus.CANCELLED);
+            }
+            Order imported = insert(anOrder().withStatus(OrderStatus.COMPLETED).build());
+
+            assertThat(ids(listAll(OrderQuery.firstPage(2).withStatus(OrderStatus.CANCELLED))))
+                    .containsExactly(inserted.get(4).id(), inserted.get(2).id(), inserted.get(0).id());
+            assertThat(listAll(OrderQuery.firstPage(2).withStatus(OrderStatus.PENDING)))
+                    .extracting(Order::id, Order::status)
+                    .containsExactly(tuple(inserted.get(5).id(), OrderStatus.PENDING),
+                            tuple(inserted.get(3).id(), OrderStatus.PENDING),
+                            tuple(inserted.get(1).id(), OrderStatus.PENDING));
+            assertThat(ids(listAll(OrderQuery.firstPage(2).withStatus(OrderStatus.COMPLETED))))
+                    .containsExactly(imported.id());
+            assertThat(listAll(OrderQuery.firstPage(2).withStatus(OrderStatus.REFUNDED))).isEmpty();
+        }
+
+        @Test
+        void filtersByCustomerAcrossPages() {
+            List<Order> mine = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                mine.add(insert(anOrder().withCustomerId("cust-me").build()));
+                insert(anOrder().withCustomerId("cust-other").build());
+            }
+
+            List<Page<Order>> pages = pages(OrderQuery.firstPage(2).withCustomerId("cust-me"));
+
+            assertThat(pages).extracting(page -> page.items().size()).containsExactly(2, 2, 1);
+            assertThat(ids(pages.stream().flatMap(page -> page.items().stream()).toList()))
+                    .isEqualTo(newestFirst(mine));
+            assertThat(listAll(OrderQuery.firstPage(2).withCustomerId("cust-nobody"))).isEmpty();
+        }
+
+        @Test
+        void filtersByOrderNumber() {
+            insertOrders(3);
+            Order wanted = insert(aNewOrder("WANTED-1"));
+            insertOrders(3);
+
+            Page<Order> page = orders().list(OrderQuery.firstPage(10).withOrderNumber("WANTED-1"));
+
+            assertThat(page.items()).containsExactly(wanted.withoutItems());
+            assertThat(page.nextKey()).isEmpty();
+            assertThat(orders().list(OrderQuery.firstPage(10).withOrderNumber("WANTED-1").before(wanted.id()))
+                    .items()).isEmpty();
+            assertThat(orders().list(OrderQuery.firstPage(10).withOrderNumber("NOPE")).items()).isEmpty();
+        }
+
+        @Test
+        void combinesFilters() {
+            Order mineCancelled = insert(anOrder().withCustomerId("cust-me").build());
+            transition(mineCancelled, OrderStatus.PENDING, OrderStatus.CANCELLED);
+            insert(anOrder().withCustomerId("cust-me").build());
+            Order otherCancelled = insert(anOrder().withCustomerId("cust-other").build());
+            transition(otherCancelled, OrderStatus.PENDING, OrderStatus.CANCELLED);
+
+            OrderQuery query = OrderQuery.firstPage(10).withCustomerId("cust-me").withStatus(OrderStatus.CANCELLED);
+
+            assertThat(ids(listAll(query))).containsExactly(mineCancelled.id());
+            assertThat(listAll(query.withOrderNumber(otherCancelled.orderNumber()))).isEmpty();
+        }
+    }
+
+    @Nested
+    class ImportRuns {
+
+        private final Instant t0 = Instant.parse("2025-11-16T09:00:00Z");
+
+        @Test
+        void readsBackTheRunItCreated() {
+            ImportRun run = anImport().withSource("/var/spool/orderkpi/upload-1.csv").build();
+
+            assertThat(imports().create(run)).isEqualTo(run);
+            assertThat(imports().get(run.importId())).contains(run);
+            assertThat(imports().get("no-such-import")).isEmpty();
+        }
+
+        @Test
+        void refusesASecondRunWithTheSameId() {
+            ImportRun run = imports().create(anImport().build());
+
+            assertThatThrownBy(() -> imports().create(anImport().withId(run.importId()).build()))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(imports().get(run.importId())).contains(run);
+        }
+
+        @Test
+        void bySha256AnswersWithTheLatestRealRunThatHasNotFailed() {
+            String sha = TestImports.sha256Of("the same file");
+            imports().create(anImport().withSha256(sha).createdAt(t0).build());
+            ImportRun latest = imports().create(anImport().withSha256(sha).createdAt(t0.plusSeconds(60)).build());
+            imports().create(anImport().withSha256(sha).dryRun().createdAt(t0.plusSeconds(120)).build());
+            ImportRun failed = imports().create(anImport().withSha256(sha).createdAt(t0.plusSeconds(180)).build());
+            imports().updateState(failed.importId(), ImportState.FAILED, "disk full");
+            imports().create(anImport().createdAt(t0.plusSeconds(240)).build());
+
+            assertThat(imports().bySha256(sha)).contains(latest);
+            assertThat(imports().bySha256(TestImports.sha256Of("never imported"))).isEmpty();
+        }
+
+        @Test
+        void bySha256IgnoresAFileThatOnlyHadDryRuns() {
+            ImportRun dry = imports().create(anImport().dryRun().build());
+
+            assertThat(imports().bySha256(dry.sha256())).isEmpty();
+        }
+
+        @Test
+        void recentListsRunsNewestFirstUpToTheLimit() {
+            ImportRun first = imports().create(anImport().createdAt(t0).build());
+            ImportRun second = imports().create(anImport().dryRun().createdAt(t0.plusSeconds(1)).build());
+            ImportRun third = imports().create(anImport().createdAt(t0.plusSeconds(2)).build());
+
+            assertThat(imports().recent(2)).containsExactly(third, second);
+            assertThat(imports().recent(10)).containsExactly(third, second, first);
+        }
+
+        @Test
+        void unfinishedListsQueuedAndRunningRunsOldestFirst() {
+            ImportRun queued = imports().create(anImport().createdAt(t0).build());
+            ImportRun running = imports().create(anImport().createdAt(t0.plusSeconds(1)).build());
+            ImportRun completed = imports().create(anImport().createdAt(t0.plusSeconds(2)).build());
+            ImportRun failed = imports().create(anImport().createdAt(t0.plusSeconds(3)).build());
+            ImportRun chunked = imports().create(anImport().createdAt(t0.plusSeconds(4)).build());
+            imports().updateState(running.importId(), ImportState.RUNNING, null);
+            imports().updateState(completed.importId(), ImportState.COMPLETED, null);
+            imports().updateState(failed.importId(), ImportState.FAILED, "parse error");
+            insertChunk(aChunk(chunked, 0).withOrders(aNewOrder("A-1")).build());
+
+            assertThat(imports().unfinished()).extracting(ImportRun::importId, ImportRun::state)
+                    .containsExactly(tuple(queued.importId(), ImportState.QUEUED),
+                            tuple(running.importId(), ImportState.RUNNING),
+                            tuple(chunked.importId(), ImportState.RUNNING));
+        }
+
+        @Test
+        void updateStateToFailedKeepsTheErrorAndFinishesTheRun() {
+            ImportRun run = imports().create(anImport().build());
+
+            ImportRun failed = imports().updateState(run.importId(), ImportState.FAILED, "source file vanished");
+
+            assertThat(failed).extracting(ImportRun::state, ImportRun::error)
+                    .containsExactly(ImportState.FAILED, "source file vanished");
+            assertThat(failed.finishedAt()).isNotNull();
+            assertThat(failed.updatedAt()).isAfterOrEqualTo(run.updatedAt());
+            assertThat(failed).usingRecursiveComparison()
+                    .ignoringFields("state", "error", "updatedAt", "finishedAt").isEqualTo(run);
+            assertThat(imports().get(run.importId())).contains(failed);
+        }
+
+        @Test
+        void updateStateOfAnUnknownRunIsRefused() {
+            assertThatThrownBy(() -> imports().updateState("no-such-import", ImportState.RUNNING, null))
+                    .isInstanceOf(NoSuchElementException.class);
+        }
+
+        @Test
+        void dryRunChunksAddCountersAndRejectedRowsButStoreNoOrder() {
+            ImportRun run = imports().create(anImport().dryRun().build());
+
+            ImportRun afterFirst = imports().recordDryRunChunk(run.importId(), 0, new ImportCounters(3, 2, 0, 1),
+                    List.of(new RejectedRow(3, "R-3", "customer_id: empty")), false);
+            ImportRun afterLast = imports().recordDryRunChunk(run.importId(), 1, new ImportCounters(2, 1, 1, 0),
+                    List.of(), true);
+
+            assertThat(afterFirst).extracting(ImportRun::state, ImportRun::counters, ImportRun::chunksApplied)
+                    .containsExactly(ImportState.RUNNING, new ImportCounters(3, 2, 0, 1), 1L);
+            assertThat(afterLast).extracting(ImportRun::state, ImportRun::counters, ImportRun::chunksApplied,
+                    ImportRun::chunksTotal)
+                    .containsExactly(ImportState.COMPLETED, new ImportCounters(5, 3, 1, 1), 2L, 2L);
+            assertThat(imports().get(run.importId())).contains(afterLast);
+            assertThat(imports().rejectedRows(run.importId(), 0, 10))
+                    .containsExactly(new RejectedRow(3, "R-3", "customer_id: empty"));
+            assertThat(orders().list(OrderQuery.firstPage(10)).items()).isEmpty();
+            assertThat(outbox().pending("audit", 10)).isEmpty();
+        }
+
+        @Test
+        void dryRunChunksAreIdempotentAndRecordedInOrder() {
+            ImportRun run = imports().create(anImport().dryRun().build());
+            ImportRun afterFirst = imports().recordDryRunChunk(run.importId(), 0, new ImportCounters(2, 2, 0, 0),
+                    List.of(), false);
+
+            assertThat(imports().recordDryRunChunk(run.importId(), 0, new ImportCounters(9, 0, 0, 9),
+                    List.of(new RejectedRow(2, "R-2", "again")), false)).isEqualTo(afterFirst);
+            assertThatThrownBy(() -> imports().recordDryRunChunk(run.importId(), 2, new ImportCounters(1, 1, 0, 0),
+                    List.of(), true)).isInstanceOf(ChunkOutOfOrderException.class);
+
+            assertThat(imports().get(run.importId())).contains(afterFirst);
+            assertThat(imports().rejectedRows(run.importId(), 0, 10)).isEmpty();
+        }
+    }
+}

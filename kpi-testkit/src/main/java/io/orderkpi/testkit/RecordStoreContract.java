@@ -797,6 +797,24 @@ public abstract class RecordStoreContract {
         }
 
         @Test
+        void findsOrdersByPlacedAtInAHalfOpenRangeWithTheirItems() {
+            Instant day = Instant.parse("2025-11-16T00:00:00Z");
+            Order before = insert(anOrder().withPlacedAt(day.minusMillis(1)).build());
+            Order atStart = insert(anOrder().withPlacedAt(day).build());
+            Order inside = insert(anOrder().withPlacedAt(day.plusSeconds(3600)).build());
+            Order sameInstant = insert(anOrder().withPlacedAt(day.plusSeconds(3600)).build());
+            Order atEnd = insert(anOrder().withPlacedAt(day.plusSeconds(86_400)).build());
+
+            List<Order> found = new ArrayList<>();
+            store().orders().forEachPlacedBetween(day, day.plusSeconds(86_400), found::add);
+
+            assertThat(found).extracting(Order::id)
+                    .containsExactlyInAnyOrder(atStart.id(), inside.id(), sameInstant.id());
+            assertThat(found).allSatisfy(order -> assertThat(order.items()).isNotEmpty());
+            assertThat(List.of(before.id(), atEnd.id())).doesNotContainAnyElementsOf(ids(found));
+        }
+
+        @Test
         void theLastPageHasNoNextKeyEvenWhenItIsFull() {
             List<Order> inserted = insertOrders(10);
 

@@ -71,6 +71,7 @@ public final class MemoryRecordStore implements RecordStore {
     private final NavigableMap<Long, Order> ordersById = new TreeMap<>();
     private final Map<String, Long> idByOrderNumber = new HashMap<>();
     private final Map<String, NavigableSet<Long>> idsByCustomer = new HashMap<>();
+    private final NavigableMap<Instant, List<Long>> idsByPlacedAt = new TreeMap<>();
     private final Map<OrderStatus, NavigableSet<Long>> idsByStatus = new EnumMap<>(OrderStatus.class);
     private long lastOrderId;
 
@@ -143,6 +144,7 @@ public final class MemoryRecordStore implements RecordStore {
         idByOrderNumber.put(order.orderNumber(), order.id());
         idsByCustomer.computeIfAbsent(order.customerId(), key -> new TreeSet<>()).add(order.id());
         idsByStatus.computeIfAbsent(order.status(), key -> new TreeSet<>()).add(order.id());
+        idsByPlacedAt.computeIfAbsent(order.placedAt(), key -> new ArrayList<>(1)).add(order.id());
         lastOrderId = order.id();
     }
 
@@ -306,6 +308,19 @@ public final class MemoryRecordStore implements RecordStore {
                 OptionalLong next = more ? OptionalLong.of(page.get(page.size() - 1).id()) : OptionalLong.empty();
                 return new Page<>(page, next);
             });
+        }
+
+        @Override
+        public void forEachPlacedBetween(Instant from, Instant to, java.util.function.Consumer<Order> consumer) {
+            Objects.requireNonNull(consumer, "consumer");
+            // Copy under the lock, call back outside it: the consumer may be slow.
+            List<Order> placed = read(() -> {
+                List<Order> found = new ArrayList<>();
+                idsByPlacedAt.subMap(from, true, to, false).values()
+                        .forEach(ids -> ids.forEach(id -> found.add(ordersById.get(id))));
+                return found;
+            });
+            placed.forEach(consumer);
         }
 
         /** Ids below {@code beforeId}, descending, from the most selective index the query allows. */

@@ -7,10 +7,12 @@ import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;
 import io.orderkpi.core.order.OrderStatus;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The orders view of a {@link RecordStore}. Thread-safe. Ids are assigned by the store, positive
@@ -54,6 +56,14 @@ public interface OrderRecords {
      * orders have higher ids and never shift later pages.
      */
     Page<Order> list(OrderQuery query);
+
+    /**
+     * Calls {@code consumer} with every order whose {@code placedAt} is in {@code [from, to)}, with
+     * items, in no particular order: the input of KPI recomputation (backfill, verify). The
+     * consumer runs on the calling thread and must not call the store. A store may read the
+     * orders in pages; orders inserted meanwhile may or may not be seen.
+     */
+    void forEachPlacedBetween(Instant from, Instant to, Consumer<Order> consumer);
 
     /**
      * Compare-and-set of an order's status plus an append of its events to the outbox, in one

@@ -80,6 +80,12 @@ final class CrashingRecordStore implements RecordStore {
             }
 
             @Override
+            public void forEachPlacedBetween(java.time.Instant from, java.time.Instant to,
+                    java.util.function.Consumer<Order> consumer) {
+                orders.forEachPlacedBetween(from, to, consumer);
+            }
+
+            @Override
             public Optional<Order> transition(long orderId, OrderStatus from, OrderStatus to, OrderChanges changes,
                     List<NewEvent> events) {
                 boolean crash = transitions.incrementAndGet() == crashAt;

@@ -19,4 +19,12 @@ public final class EventData {
 
     private EventData() {
     }
+
+    /**
+     * The refund id that stands for the full refund of an order imported as {@code refunded}: the
+     * CSV has no refund of its own, and live KPIs and recomputation must use the same key.
+     */
+    public static String importedRefundId(long orderId) {
+        return "import-" + orderId;
+    }
 }

@@ -26,11 +26,6 @@ final class ImportedStatusEvents implements ImportedOrderEvents {
         this.importId = importId;
     }
 
-    /** The refund id of the full refund an imported {@code refunded} order stands for. */
-    static String importedRefundId(long orderId) {
-        return "import-" + orderId;
-    }
-
     @Override
     public List<NewEvent> eventsFor(Order order) {
         return switch (order.status()) {
@@ -64,7 +59,7 @@ final class ImportedStatusEvents implements ImportedOrderEvents {
 
     private NewEvent fullRefund(Order order) {
         Map<String, String> data = base(order);
-        data.put(EventData.REFUND_ID, importedRefundId(order.id()));
+        data.put(EventData.REFUND_ID, EventData.importedRefundId(order.id()));
         data.put(EventData.REFUND_CENTS, Long.toString(order.totalAmount().cents()));
         data.put(EventData.PROCESSED_AT, order.placedAt().toString());
         return NewEvent.of(EventType.REFUND_PROCESSED, data);

@@ -1,0 +1,289 @@
+package io.orderkpi.core.analytics;
+
+import io.orderkpi.core.event.EventSubscriber;
+import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.order.Order;
+import io.orderkpi.core.spi.KpiStore;
+import io.orderkpi.core.spi.RecordStore;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Daily KPIs and leaderboards (SPEC §5): turns events into idempotent {@link KpiFact}s for the
+ * {@link KpiStore}, answers reports, and rebuilds or checks the store against the records.
+ *
+ * <p>As an {@link EventSubscriber} (named {@value #SUBSCRIBER}) it counts {@code OrderCompleted}
+ * and {@code OrderFailed} on the order's placed day and {@code RefundProcessed} on the refund's
+ * processed day, in the configured zone, each under its idempotency key: an event delivered
+ * twice, or concurrently, has one effect.
+ *
+ * <p>The KPI store is a cache of the records: {@link #backfill} rebuilds days from them and
+ * {@link #verify} lists every difference. A backfill holds out live events while it reads and
+ * replaces days, so no fact falls between the two (events that arrive meanwhile are applied after
+ * it, as duplicates where the rebuild already holds them).
+ *
+ * <p>Thread-safe.
+ */
+public final class Analytics implements EventSubscriber {
+
+    public static final String SUBSCRIBER = "analytics";
+    /** Longest range a report or rebuild accepts, both ends counted (SPEC §9). */
+    public static final int MAX_RANGE_DAYS = 366;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Analytics.class);
+
+    private final RecordStore records;
+    private final KpiStore kpis;
+    private final ZoneId zone;
+    private final RefundFactSource refunds;
+    private final ReentrantReadWriteLock rebuildLock = new ReentrantReadWriteLock();
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+
+    /**
+     * @param refunds where completed refunds come from when days are recomputed
+     */
+    public Analytics(RecordStore records, KpiStore kpis, ZoneId zone, RefundFactSource refunds) {
+        this.records = Objects.requireNonNull(records, "records");
+        this.kpis = Objects.requireNonNull(kpis, "kpis");
+        this.zone = Objects.requireNonNull(zone, "zone");
+        this.refunds = Objects.requireNonNull(refunds, "refunds");
+    }
+
+    @Override
+    public String name() {
+        return SUBSCRIBER;
+    }
+
+    /**
+     * Stores the zone with fresh KPI data, or checks it against the stored one.
+     *
+     * @throws KpiZoneMismatchException when the data was computed in another zone
+     */
+    public void checkZone() {
+        Optional<ZoneId> stored = kpis.zone();
+        if (stored.isEmpty()) {
+            kpis.setZone(zone);
+        } else if (!stored.get().equals(zone)) {
+            throw new KpiZoneMismatchException(stored.get().getId(), zone.getId());
+        }
+    }
+
+    public ZoneId zone() {
+        return zone;
+    }
+
+    @Override
+    public void handle(OutboxEvent event) {
+        Optional<KpiFact> fact = KpiFacts.of(event, zone);
+        if (fact.isEmpty()) {
+            return;
+        }
+        rebuildLock.readLock().lock();
+        try {
+            if (kpis.apply(fact.get())) {
+                applied.incrementAndGet();
+            } else {
+                duplicates.incrementAndGet();
+                LOG.debug("KPI fact {} was applied before; ignored", fact.get().key());
+            }
+        } finally {
+            rebuildLock.readLock().unlock();
+        }
+    }
+
+    /** Facts applied since start (for metrics). */
+    public long appliedFacts() {
+        return applied.get();
+    }
+
+    /** Facts ignored as duplicates since start (for metrics). */
+    public long duplicateFacts() {
+        return duplicates.get();
+    }
+
+    public DailyReport daily(LocalDate day, int leaderboardLimit) {
+        return new DailyReport(kpis.totals(day), kpis.leaderboard(day, leaderboardLimit));
+    }
+
+    public List<LeaderboardEntry> leaderboard(LocalDate day, int limit) {
+        return kpis.leaderboard(day, limit);
+    }
+
+    public Optional<LeaderboardEntry> rank(LocalDate day, String customerId) {
+        return kpis.rank(day, customerId);
+    }
+
+    /**
+     * KPIs over {@code [from, to]}, every day present.
+     *
+     * @throws IllegalArgumentException when from is after to or the range is over {@value #MAX_RANGE_DAYS} days
+     */
+    public RangeReport range(LocalDate from, LocalDate to) {
+        checkRange(from, to);
+        List<DailyTotals> daily = new ArrayList<>();
+        Set<String> customers = new HashSet<>();
+        long gross = 0;
+        long refundCents = 0;
+        long successful = 0;
+        long failed = 0;
+        for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+            DailyTotals totals = kpis.totals(day);
+            daily.add(totals);
+            gross += totals.grossRevenueCents();
+            refundCents += totals.refundCents();
+            successful += totals.successfulOrders();
+            failed += totals.failedOrders();
+            if (totals.uniqueCustomers() > 0) {
+                customers.addAll(kpis.customers(day));
+            }
+        }
+        return new RangeReport(from, to, gross, refundCents, successful, failed, customers.size(), daily);
+    }
+
+    /**
+     * Rebuilds days of {@code [from, to]} from the records: only days without KPI data, or with
+     * {@code force} every day, replacing (never adding to) what was there. With {@code force} the
+     * configured zone becomes the data's zone. Returns the number of days rebuilt.
+     */
+    public int backfill(LocalDate from, LocalDate to, boolean force) {
+        checkRange(from, to);
+        rebuildLock.writeLock().lock();
+        try {
+            Map<LocalDate, List<KpiFact>> facts = recompute(from, to);
+            int rebuilt = 0;
+            for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+                if (force || !kpis.hasData(day)) {
+                    List<KpiFact> dayFacts = facts.getOrDefault(day, List.of());
+                    if (!dayFacts.isEmpty() || kpis.hasData(day)) {
+                        kpis.replaceDay(DayRebuild.of(day, dayFacts));
+                        rebuilt++;
+                    }
+                }
+            }
+            if (force) {
+                kpis.setZone(zone);
+            }
+            LOG.info("Backfill {}..{}{}: {} day(s) rebuilt", from, to, force ? " (forced)" : "", rebuilt);
+            return rebuilt;
+        } finally {
+            rebuildLock.writeLock().unlock();
+        }
+    }
+
+    /** Every difference between the KPI store and a recomputation from the records, by day and field. */
+    public List<KpiDifference> verify(LocalDate from, LocalDate to) {
+        checkRange(from, to);
+        rebuildLock.writeLock().lock();
+        try {
+            Map<LocalDate, List<KpiFact>> facts = recompute(from, to);
+            List<KpiDifference> differences = new ArrayList<>();
+            for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+                DayRebuild expected = DayRebuild.of(day, facts.getOrDefault(day, List.of()));
+                compare(day, kpis.totals(day), expected.totals(), differences);
+                compareLeaderboard(day, expected, differences);
+            }
+            return differences;
+        } finally {
+            rebuildLock.writeLock().unlock();
+        }
+    }
+
+    private void compare(LocalDate day, DailyTotals stored, DailyTotals expected, List<KpiDifference> out) {
+        field(day, "gross_revenue", stored.grossRevenue(), expected.grossRevenue(), out);
+        field(day, "total_revenue", stored.totalRevenue(), expected.totalRevenue(), out);
+        field(day, "refund_amount", stored.refundAmount(), expected.refundAmount(), out);
+        field(day, "successful_orders", stored.successfulOrders(), expected.successfulOrders(), out);
+        field(day, "failed_orders", stored.failedOrders(), expected.failedOrders(), out);
+        field(day, "unique_customers", stored.uniqueCustomers(), expected.uniqueCustomers(), out);
+    }
+
+    private void compareLeaderboard(LocalDate day, DayRebuild expected, List<KpiDifference> out) {
+        Map<String, Long> stored = new TreeMap<>();
+        kpis.leaderboard(day, Integer.MAX_VALUE).forEach(entry -> stored.put(entry.customerId(), entry.netCents()));
+        Map<String, Long> wanted = new TreeMap<>();
+        expected.netCentsByCustomer().forEach((customer, net) -> {
+            if (net > 0) {
+                wanted.put(customer, net);
+            }
+        });
+        Set<String> customers = new HashSet<>(stored.keySet());
+        customers.addAll(wanted.keySet());
+        customers.stream().sorted().forEach(customer -> field(day, "leaderboard[" + customer + "]",
+                cents(stored.get(customer)), cents(wanted.get(customer)), out));
+    }
+
+    private static String cents(Long value) {
+        return value == null ? "not ranked" : io.orderkpi.core.order.Money.ofCents(value).toString();
+    }
+
+    private static void field(LocalDate day, String name, Object stored, Object expected, List<KpiDifference> out) {
+        if (!stored.equals(expected)) {
+            out.add(new KpiDifference(day, name, stored.toString(), expected.toString()));
+        }
+    }
+
+    /** The facts the records imply for each day of the range. */
+    private Map<LocalDate, List<KpiFact>> recompute(LocalDate from, LocalDate to) {
+        Instant start = from.atStartOfDay(zone).toInstant();
+        Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
+        Map<LocalDate, List<KpiFact>> byDay = new HashMap<>();
+        records.orders().forEachPlacedBetween(start, end, order -> {
+            for (KpiFact fact : KpiFacts.of(order, zone, refunds)) {
+                byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
+            }
+        });
+        refunds.completedBetween(start, end, zone).forEach(fact ->
+                byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact));
+        return byDay;
+    }
+
+    private static void checkRange(LocalDate from, LocalDate to) {
+        if (from.isAfter(to)) {
+            throw new IllegalArgumentException("start_date " + from + " is after end_date " + to);
+        }
+        if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_RANGE_DAYS) {
+            throw new IllegalArgumentException("A range may span at most " + MAX_RANGE_DAYS + " days");
+        }
+    }
+
+    /**
+     * Where recomputation finds processed refunds. The refunds view of the record store provides
+     * it; {@link #NONE} is for stores without refunds.
+     */
+    public interface RefundFactSource {
+
+        RefundFactSource NONE = new RefundFactSource() {
+            @Override
+            public List<KpiFact> completedBetween(Instant from, Instant to, ZoneId zone) {
+                return List.of();
+            }
+
+            @Override
+            public boolean hasCompletedRefunds(Order order) {
+                return false;
+            }
+        };
+
+        /** Facts of refunds completed in {@code [from, to)}, on their processed day in {@code zone}. */
+        List<KpiFact> completedBetween(Instant from, Instant to, ZoneId zone);
+
+        /** Whether any refund of this order was processed through the refund service. */
+        boolean hasCompletedRefunds(Order order);
+    }
+}

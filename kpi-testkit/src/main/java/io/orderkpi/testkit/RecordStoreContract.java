@@ -4,6 +4,7 @@ import static io.orderkpi.testkit.TestEvents.TAG;
 import static io.orderkpi.testkit.TestEvents.anEvent;
 import static io.orderkpi.testkit.TestImports.aChunk;
 import static io.orderkpi.testkit.TestImports.anImport;
+import static io.orderkpi.testkit.TestNotifications.aNotification;
 import static io.orderkpi.testkit.TestOrders.aNewOrder;
 import static io.orderkpi.testkit.TestOrders.anItem;
 import static io.orderkpi.testkit.TestOrders.anOrder;
@@ -21,6 +22,10 @@ import io.orderkpi.core.importer.ImportCounters;
 import io.orderkpi.core.importer.ImportRun;
 import io.orderkpi.core.importer.ImportState;
 import io.orderkpi.core.importer.RejectedRow;
+import io.orderkpi.core.notification.NewNotification;
+import io.orderkpi.core.notification.Notification;
+import io.orderkpi.core.notification.NotificationState;
+import io.orderkpi.core.notification.NotificationType;
 import io.orderkpi.core.order.IllegalTransitionException;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
@@ -30,6 +35,8 @@ import io.orderkpi.core.spi.ChunkOutOfOrderException;
 import io.orderkpi.core.spi.DuplicateOrderException;
 import io.orderkpi.core.spi.ImportRecords;
 import io.orderkpi.core.spi.ImportedOrderEvents;
+import io.orderkpi.core.spi.NotificationQuery;
+import io.orderkpi.core.spi.NotificationRecords;
 import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.Outbox;
@@ -1048,6 +1055,287 @@ public abstract class RecordStoreContract {
 
             assertThat(imports().get(run.importId())).contains(afterFirst);
             assertThat(imports().rejectedRows(run.importId(), 0, 10)).isEmpty();
+        }
+    }
+
+    @Nested
+    class Notifications {
+
+        private final Instant t0 = Instant.parse("2025-11-16T09:00:00Z");
+
+        private NotificationRecords notifications() {
+            return store.notifications();
+        }
+
+        private NotificationRecords.Created create(NewNotification notification) {
+            return notifications().createIfAbsent(notification);
+        }
+
+        private Notification created(NewNotification notification) {
+            NotificationRecords.Created outcome = create(notification);
+            assertThat(outcome.created()).as("created %s", notification).isTrue();
+            return outcome.notification();
+        }
+
+        private List<Notification> listAllNotifications(NotificationQuery firstPage) {
+            List<Notification> all = new ArrayList<>();
+            NotificationQuery query = firstPage;
+            while (true) {
+                Page<Notification> page = notifications().list(query);
+                all.addAll(page.items());
+                if (page.nextKey().isEmpty()) {
+                    return all;
+                }
+                assertThat(all).as("notifications listed (a nextKey that never ends?)").hasSizeLessThan(10_000);
+                query = query.before(page.nextKey().getAsLong());
+            }
+        }
+
+        private List<Long> notificationIds(List<Notification> list) {
+            return list.stream().map(Notification::id).toList();
+        }
+
+        @Test
+        void createStoresAPendingNotificationWithEveryFieldAndNoAttempt() {
+            Order order = insert(anOrder().withCustomer("cust-7", "Grace Hopper", "grace@example.com").build());
+            NewNotification wanted = aNotification(order).withRefundId("R-1").ofType(NotificationType.REFUND_PROCESSED)
+                    .onChannel("email").withOrderStatus("partially_refunded").withMessage("A refund of 5.00 USD").build();
+
+            NotificationRecords.Created outcome = create(wanted);
+
+            assertThat(outcome.created()).isTrue();
+            Notification stored = outcome.notification();
+            assertThat(stored.id()).isPositive();
+            assertThat(stored).extracting(Notification::orderId, Notification::refundId, Notification::customerId,
+                    Notification::orderStatus, Notification::totalAmount, Notification::type, Notification::channel,
+                    Notification::message)
+                    .containsExactly(order.id(), "R-1", "cust-7", "partially_refunded", order.totalAmount(),
+                            NotificationType.REFUND_PROCESSED, "email", "A refund of 5.00 USD");
+            assertThat(stored).extracting(Notification::state, Notification::attempts)
+                    .containsExactly(NotificationState.PENDING, 0);
+            assertThat(stored).extracting(Notification::errorMessage, Notification::sentAt).containsOnlyNulls();
+            assertThat(stored.updatedAt()).isEqualTo(stored.createdAt());
+            assertThat(notifications().get(stored.id())).contains(stored);
+            assertThat(notifications().get(stored.id() + 1000)).isEmpty();
+        }
+
+        @Test
+        void createIfAbsentReturnsTheExistingNotificationOfTheSameOrderTypeAndChannelUnchanged() {
+            Order order = insert(anOrder().build());
+            Notification first = created(aNotification(order).build());
+
+            NotificationRecords.Created again = create(aNotification(order).withMessage("another text")
+                    .withOrderStatus("refunded").build());
+
+            assertThat(again.created()).isFalse();
+            assertThat(again.notification()).isEqualTo(first);
+            assertThat(notifications().get(first.id())).contains(first);
+            assertThat(listAllNotifications(NotificationQuery.firstPage(10))).containsExactly(first);
+        }
+
+        @Test
+        void anotherChannelTypeOrOrderIsAnotherNotification() {
+            Order order = insert(anOrder().build());
+            Order other = insert(anOrder().build());
+
+            List<Notification> all = List.of(
+                    created(aNotification(order).build()),
+                    created(aNotification(order).onChannel("email").build()),
+                    created(aNotification(order).ofType(NotificationType.ORDER_FAILED).build()),
+                    created(aNotification(other).build()));
+
+            assertThat(notificationIds(all)).doesNotHaveDuplicates().isSorted();
+            assertThat(create(aNotification(order).onChannel("email").build()).notification()).isEqualTo(all.get(1));
+            assertThat(create(aNotification(other).build()).created()).isFalse();
+        }
+
+        @Test
+        void refundNotificationsAreUniquePerRefundTypeAndChannelNotPerOrder() {
+            Order order = insert(anOrder().withStatus(OrderStatus.COMPLETED).build());
+            Order other = insert(anOrder().withStatus(OrderStatus.COMPLETED).build());
+            Notification refund1 = created(aNotification(order).forRefund("R-1").build());
+
+            // A second refund of the same order, the same refund on another channel or of another
+            // type, and the order's own notification of the same type: each one more.
+            created(aNotification(order).forRefund("R-2").build());
+            created(aNotification(order).forRefund("R-1").onChannel("email").build());
+            created(aNotification(order).withRefundId("R-1").ofType(NotificationType.ORDER_FAILED).build());
+            created(aNotification(order).ofType(NotificationType.REFUND_PROCESSED).build());
+
+            // Refund ids are global: the key is the refund, whichever order a duplicate names.
+            NotificationRecords.Created again = create(aNotification(other).forRefund("R-1").build());
+
+            assertThat(again.created()).isFalse();
+            assertThat(again.notification()).isEqualTo(refund1);
+            assertThat(listAllNotifications(NotificationQuery.firstPage(10))).hasSize(5);
+        }
+
+        @Test
+        void concurrentCreatesOfTheSameKeyStoreExactlyOne() throws Exception {
+            int threadCount = 8;
+            ExecutorService threads = Executors.newFixedThreadPool(threadCount);
+            try {
+                for (int round = 0; round < 50; round++) {
+                    Order order = insert(anOrder().build());
+                    NewNotification wanted = aNotification(order).build();
+                    CyclicBarrier start = new CyclicBarrier(threadCount);
+                    List<Future<NotificationRecords.Created>> outcomes = new ArrayList<>();
+                    for (int t = 0; t < threadCount; t++) {
+                        outcomes.add(threads.submit(() -> {
+                            start.await(WAIT_SECONDS, SECONDS);
+                            return create(wanted);
+                        }));
+                    }
+                    List<NotificationRecords.Created> results = new ArrayList<>();
+                    for (Future<NotificationRecords.Created> outcome : outcomes) {
+                        results.add(await(outcome));
+                    }
+
+                    assertThat(results).as("round %d: created flags", round)
+                            .filteredOn(NotificationRecords.Created::created).hasSize(1);
+                    assertThat(results).as("round %d: every call sees the same notification", round)
+                            .extracting(NotificationRecords.Created::notification)
+                            .containsOnly(results.get(0).notification());
+                    assertThat(notifications().list(NotificationQuery.firstPage(10).withOrderId(order.id())).items())
+                            .as("round %d: stored", round).hasSize(1);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+
+        @Test
+        void everyAttemptUpdatesTheSameRowAndALaterSuccessMovesFailedToSent() {
+            Order order = insert(anOrder().build());
+            Notification pending = created(aNotification(order).build());
+
+            Notification failedOnce = notifications().recordAttempt(pending.id(), false, "timeout", t0);
+            Notification failedTwice = notifications().recordAttempt(pending.id(), false, "connection refused",
+                    t0.plusSeconds(2));
+            Notification sent = notifications().recordAttempt(pending.id(), true, null, t0.plusSeconds(6));
+
+            assertThat(List.of(failedOnce, failedTwice, sent))
+                    .extracting(Notification::id, Notification::state, Notification::attempts,
+                            Notification::errorMessage, Notification::sentAt, Notification::updatedAt)
+                    .containsExactly(
+                            tuple(pending.id(), NotificationState.FAILED, 1, "timeout", null, t0),
+                            tuple(pending.id(), NotificationState.FAILED, 2, "connection refused", null,
+                                    t0.plusSeconds(2)),
+                            tuple(pending.id(), NotificationState.SENT, 3, "connection refused", t0.plusSeconds(6),
+                                    t0.plusSeconds(6)));
+            assertThat(sent).usingRecursiveComparison()
+                    .ignoringFields("state", "attempts", "errorMessage", "sentAt", "updatedAt").isEqualTo(pending);
+            assertThat(notifications().get(pending.id())).contains(sent);
+            assertThat(listAllNotifications(NotificationQuery.firstPage(10))).containsExactly(sent);
+        }
+
+        @Test
+        void aSentNotificationStaysSentWhenALaterAttemptIsRecorded() {
+            Order order = insert(anOrder().build());
+            Notification pending = created(aNotification(order).build());
+            notifications().recordAttempt(pending.id(), true, null, t0);
+
+            Notification after = notifications().recordAttempt(pending.id(), false, "duplicate job failed",
+                    t0.plusSeconds(5));
+
+            assertThat(after).extracting(Notification::state, Notification::attempts, Notification::sentAt)
+                    .containsExactly(NotificationState.SENT, 2, t0);
+            assertThat(notifications().get(pending.id())).contains(after);
+        }
+
+        @Test
+        void recordAttemptRefusesAnUnknownIdAndAnErrorThatDoesNotMatchTheOutcome() {
+            Order order = insert(anOrder().build());
+            Notification pending = created(aNotification(order).build());
+
+            assertThatThrownBy(() -> notifications().recordAttempt(pending.id() + 1000, true, null, t0))
+                    .isInstanceOf(NoSuchElementException.class);
+            assertThatThrownBy(() -> notifications().recordAttempt(pending.id(), false, null, t0))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> notifications().recordAttempt(pending.id(), true, "but it failed", t0))
+                    .isInstanceOf(IllegalArgumentException.class);
+
+            assertThat(notifications().get(pending.id())).contains(pending);
+            assertThat(notifications().pending()).containsExactly(pending);
+        }
+
+        @Test
+        void listPagesThroughEveryNotificationOnceNewestFirst() {
+            List<Notification> stored = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                stored.add(created(aNotification(insert(anOrder().build())).build()));
+            }
+            List<Long> newestFirst = new ArrayList<>(notificationIds(stored));
+            Collections.reverse(newestFirst);
+
+            Page<Notification> first = notifications().list(NotificationQuery.firstPage(3));
+            Page<Notification> second = notifications().list(NotificationQuery.firstPage(3)
+                    .before(first.nextKey().orElseThrow()));
+            Page<Notification> last = notifications().list(NotificationQuery.firstPage(3)
+                    .before(second.nextKey().orElseThrow()));
+
+            assertThat(List.of(first, second, last)).extracting(page -> page.items().size()).containsExactly(3, 3, 1);
+            assertThat(last.nextKey()).isEmpty();
+            assertThat(notificationIds(listAllNotifications(NotificationQuery.firstPage(3)))).isEqualTo(newestFirst);
+            assertThat(notifications().list(NotificationQuery.firstPage(7)).nextKey()).isEmpty();
+        }
+
+        @Test
+        void anEmptyStoreListsOneEmptyLastPageAndNothingPending() {
+            Page<Notification> page = notifications().list(NotificationQuery.firstPage(5));
+
+            assertThat(page.items()).isEmpty();
+            assertThat(page.nextKey()).isEmpty();
+            assertThat(notifications().pending()).isEmpty();
+        }
+
+        @Test
+        void listFiltersByOrderCustomerTypeAndStateAcrossPages() {
+            Order mine = insert(anOrder().withCustomerId("cust-me").build());
+            Order mineToo = insert(anOrder().withCustomerId("cust-me").build());
+            Order theirs = insert(anOrder().withCustomerId("cust-other").build());
+            Notification mineLog = created(aNotification(mine).build());
+            Notification mineEmail = created(aNotification(mine).onChannel("email").build());
+            Notification theirsLog = created(aNotification(theirs).build());
+            Notification mineTooFailed = created(aNotification(mineToo).ofType(NotificationType.ORDER_FAILED).build());
+            Notification mineRefund = created(aNotification(mine).forRefund("R-9").build());
+            notifications().recordAttempt(mineLog.id(), true, null, t0);
+            notifications().recordAttempt(theirsLog.id(), false, "down", t0);
+            notifications().recordAttempt(mineTooFailed.id(), true, null, t0);
+
+            NotificationQuery page = NotificationQuery.firstPage(1);
+            assertThat(notificationIds(listAllNotifications(page.withOrderId(mine.id()))))
+                    .containsExactly(mineRefund.id(), mineEmail.id(), mineLog.id());
+            assertThat(notificationIds(listAllNotifications(page.withCustomerId("cust-me"))))
+                    .containsExactly(mineRefund.id(), mineTooFailed.id(), mineEmail.id(), mineLog.id());
+            assertThat(notificationIds(listAllNotifications(page.withType(NotificationType.ORDER_COMPLETED))))
+                    .containsExactly(theirsLog.id(), mineEmail.id(), mineLog.id());
+            assertThat(notificationIds(listAllNotifications(page.withState(NotificationState.SENT))))
+                    .containsExactly(mineTooFailed.id(), mineLog.id());
+            assertThat(notificationIds(listAllNotifications(page.withState(NotificationState.PENDING))))
+                    .containsExactly(mineRefund.id(), mineEmail.id());
+            assertThat(notificationIds(listAllNotifications(page.withState(NotificationState.FAILED))))
+                    .containsExactly(theirsLog.id());
+            assertThat(notificationIds(listAllNotifications(page.withCustomerId("cust-me")
+                    .withType(NotificationType.ORDER_COMPLETED).withState(NotificationState.PENDING))))
+                    .containsExactly(mineEmail.id());
+            assertThat(listAllNotifications(page.withOrderId(theirs.id()).withCustomerId("cust-me"))).isEmpty();
+            assertThat(listAllNotifications(page.withCustomerId("cust-nobody"))).isEmpty();
+            assertThat(notifications().list(NotificationQuery.firstPage(10).withOrderId(mine.id())
+                    .before(mineEmail.id())).items()).extracting(Notification::id).containsExactly(mineLog.id());
+        }
+
+        @Test
+        void pendingListsNotificationsWithoutAnAttemptOldestFirst() {
+            Order order = insert(anOrder().build());
+            Notification first = created(aNotification(order).build());
+            Notification sent = created(aNotification(order).onChannel("email").build());
+            Notification failed = created(aNotification(order).onChannel("sms").build());
+            Notification last = created(aNotification(order).ofType(NotificationType.ORDER_FAILED).build());
+            notifications().recordAttempt(sent.id(), true, null, t0);
+            notifications().recordAttempt(failed.id(), false, "gateway down", t0);
+
+            assertThat(notifications().pending()).containsExactly(first, last);
         }
     }
 }

@@ -11,6 +11,9 @@ import io.orderkpi.core.importer.ImportCounters;
 import io.orderkpi.core.importer.ImportRun;
 import io.orderkpi.core.importer.ImportState;
 import io.orderkpi.core.importer.RejectedRow;
+import io.orderkpi.core.notification.NewNotification;
+import io.orderkpi.core.notification.Notification;
+import io.orderkpi.core.notification.NotificationState;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;
@@ -19,6 +22,8 @@ import io.orderkpi.core.spi.ChunkOutOfOrderException;
 import io.orderkpi.core.spi.DuplicateOrderException;
 import io.orderkpi.core.spi.ImportRecords;
 import io.orderkpi.core.spi.ImportedOrderEvents;
+import io.orderkpi.core.spi.NotificationQuery;
+import io.orderkpi.core.spi.NotificationRecords;
 import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.Outbox;
@@ -88,6 +93,7 @@ public final class MemoryRecordStore implements RecordStore {
     private final OrderRecords orders = new OrdersView();
     private final ImportRecords imports = new ImportsView();
     private final Outbox outbox = new OutboxView();
+    private final NotificationRecords notifications = new NotificationsView();
 
     /** A store whose timestamps come from the system clock in UTC. */
     public MemoryRecordStore() {
@@ -112,6 +118,11 @@ public final class MemoryRecordStore implements RecordStore {
     @Override
     public Outbox outbox() {
         return outbox;
+    }
+
+    @Override
+    public NotificationRecords notifications() {
+        return notifications;
     }
 
     /** Nothing to release: the records live as long as this object. */
@@ -549,6 +560,111 @@ public final class MemoryRecordStore implements RecordStore {
         @Override
         public List<OutboxEvent> eventsOf(long orderId) {
             return read(() -> List.copyOf(eventsByOrder.getOrDefault(orderId, List.of())));
+        }
+    }
+
+    // ---- notifications: their records, indexes and view, kept in one block ----
+
+    // By id for keyset paging; the unique key and the list filters each have an index.
+    private final NavigableMap<Long, Notification> notificationsById = new TreeMap<>();
+    private final Map<String, Long> notificationIdByKey = new HashMap<>();
+    private final Map<Long, NavigableSet<Long>> notificationIdsByOrder = new HashMap<>();
+    private final Map<String, NavigableSet<Long>> notificationIdsByCustomer = new HashMap<>();
+    /** Ids of notifications without an attempt yet: the start-up sweep reads them. */
+    private final NavigableSet<Long> pendingNotificationIds = new TreeSet<>();
+    private long lastNotificationId;
+
+    private final class NotificationsView implements NotificationRecords {
+
+        @Override
+        public Created createIfAbsent(NewNotification notification) {
+            Objects.requireNonNull(notification, "notification");
+            String key = notification.uniqueKey();
+            return write(() -> {
+                Long existing = notificationIdByKey.get(key);
+                if (existing != null) {
+                    return new Created(notificationsById.get(existing), false);
+                }
+                Notification stored = Notification.create(lastNotificationId + 1, notification, clock.instant());
+                lastNotificationId = stored.id();
+                notificationsById.put(stored.id(), stored);
+                notificationIdByKey.put(key, stored.id());
+                notificationIdsByOrder.computeIfAbsent(stored.orderId(), id -> new TreeSet<>()).add(stored.id());
+                notificationIdsByCustomer.computeIfAbsent(stored.customerId(), id -> new TreeSet<>()).add(stored.id());
+                pendingNotificationIds.add(stored.id());
+                return new Created(stored, true);
+            });
+        }
+
+        @Override
+        public Optional<Notification> get(long id) {
+            return read(() -> Optional.ofNullable(notificationsById.get(id)));
+        }
+
+        @Override
+        public Notification recordAttempt(long id, boolean sent, @Nullable String error, Instant at) {
+            Objects.requireNonNull(at, "at");
+            return write(() -> {
+                Notification current = notificationsById.get(id);
+                if (current == null) {
+                    throw new NoSuchElementException("No notification with id " + id);
+                }
+                Notification updated = current.withAttempt(sent, error, at);
+                notificationsById.put(id, updated);
+                pendingNotificationIds.remove(id);
+                return updated;
+            });
+        }
+
+        @Override
+        public Page<Notification> list(NotificationQuery query) {
+            Objects.requireNonNull(query, "query");
+            return read(() -> {
+                List<Notification> page = new ArrayList<>(Math.min(query.limit(), 1024));
+                Iterator<Long> candidates = candidatesNewestFirst(query);
+                // One match past the page tells whether another page exists, as orders do.
+                boolean more = false;
+                while (candidates.hasNext()) {
+                    Notification notification = notificationsById.get(candidates.next());
+                    if (!matches(notification, query)) {
+                        continue;
+                    }
+                    if (page.size() == query.limit()) {
+                        more = true;
+                        break;
+                    }
+                    page.add(notification);
+                }
+                OptionalLong next = more ? OptionalLong.of(page.get(page.size() - 1).id()) : OptionalLong.empty();
+                return new Page<>(page, next);
+            });
+        }
+
+        /** Ids below {@code beforeId}, descending, from the most selective index the query allows. */
+        private Iterator<Long> candidatesNewestFirst(NotificationQuery query) {
+            NavigableSet<Long> ids;
+            if (query.orderId() != null) {
+                ids = notificationIdsByOrder.get(query.orderId());
+            } else if (query.customerId() != null) {
+                ids = notificationIdsByCustomer.get(query.customerId());
+            } else if (query.state() == NotificationState.PENDING) {
+                ids = pendingNotificationIds;
+            } else {
+                return notificationsById.headMap(query.beforeId(), false).descendingKeySet().iterator();
+            }
+            return ids == null ? Collections.emptyIterator() : ids.headSet(query.beforeId(), false).descendingIterator();
+        }
+
+        private boolean matches(Notification notification, NotificationQuery query) {
+            return (query.orderId() == null || notification.orderId() == query.orderId())
+                    && (query.customerId() == null || notification.customerId().equals(query.customerId()))
+                    && (query.type() == null || notification.type() == query.type())
+                    && (query.state() == null || notification.state() == query.state());
+        }
+
+        @Override
+        public List<Notification> pending() {
+            return read(() -> pendingNotificationIds.stream().map(notificationsById::get).toList());
         }
     }
 }

@@ -18,6 +18,8 @@ public interface RecordStore extends AutoCloseable {
 
     Outbox outbox();
 
+    NotificationRecords notifications();
+
     /** Releases connections or threads the store holds. Idempotent. */
     @Override
     void close();

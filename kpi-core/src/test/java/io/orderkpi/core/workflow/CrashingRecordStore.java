@@ -115,6 +115,11 @@ final class CrashingRecordStore implements RecordStore {
     }
 
     @Override
+    public io.orderkpi.core.spi.NotificationRecords notifications() {
+        return delegate.notifications();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

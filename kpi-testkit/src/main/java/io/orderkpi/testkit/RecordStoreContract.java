@@ -8,6 +8,7 @@ import static io.orderkpi.testkit.TestNotifications.aNotification;
 import static io.orderkpi.testkit.TestOrders.aNewOrder;
 import static io.orderkpi.testkit.TestOrders.anItem;
 import static io.orderkpi.testkit.TestOrders.anOrder;
+import static io.orderkpi.testkit.TestOrders.uniqueOrderNumber;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,10 +28,19 @@ import io.orderkpi.core.notification.Notification;
 import io.orderkpi.core.notification.NotificationState;
 import io.orderkpi.core.notification.NotificationType;
 import io.orderkpi.core.order.IllegalTransitionException;
+import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;
 import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.core.refund.OrderNotRefundableException;
+import io.orderkpi.core.refund.Refund;
+import io.orderkpi.core.refund.RefundAmountException;
+import io.orderkpi.core.refund.RefundConflictException;
+import io.orderkpi.core.refund.RefundOutcome;
+import io.orderkpi.core.refund.RefundRequest;
+import io.orderkpi.core.refund.RefundStatus;
+import io.orderkpi.core.refund.RefundType;
 import io.orderkpi.core.spi.ChunkOutOfOrderException;
 import io.orderkpi.core.spi.DuplicateOrderException;
 import io.orderkpi.core.spi.ImportRecords;
@@ -42,6 +52,9 @@ import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.Outbox;
 import io.orderkpi.core.spi.Page;
 import io.orderkpi.core.spi.RecordStore;
+import io.orderkpi.core.spi.RefundQuery;
+import io.orderkpi.core.spi.RefundRecords;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -259,6 +272,510 @@ public abstract class RecordStoreContract {
             assertThat(orders().existingOrderNumbers(List.of("A-1", "A-2", "A-3", "A-4")))
                     .containsExactlyInAnyOrder("A-1", "A-3");
             assertThat(orders().existingOrderNumbers(List.of())).isEmpty();
+        }
+    }
+
+    @Nested
+    class Refunds {
+
+        private final Instant t0 = Instant.parse("2025-11-17T09:00:00Z");
+
+        private RefundRecords refunds() {
+            return store.refunds();
+        }
+
+        /** An order with this total taken along the workflow's legal path to {@code completed}. */
+        private Order aCompletedOrder(String customerId, String total) {
+            Order order = insert(anOrder().withCustomerId(customerId).withItems(anItem("P-1", 1, total)).build());
+            List<OrderStatus> path = List.of(OrderStatus.PENDING, OrderStatus.RESERVING_STOCK,
+                    OrderStatus.STOCK_RESERVED, OrderStatus.PROCESSING_PAYMENT, OrderStatus.PAYMENT_SUCCEEDED,
+                    OrderStatus.COMPLETED);
+            for (int i = 1; i < path.size(); i++) {
+                assertThat(transition(order, path.get(i - 1), path.get(i))).isPresent();
+            }
+            return orders().get(order.id()).orElseThrow();
+        }
+
+        private Order aCompletedOrder(String total) {
+            return aCompletedOrder("cust-1", total);
+        }
+
+        private Refund beginPartial(Order order, String amount) {
+            return refunds().begin(RefundRequest.partial(order.id(), Money.parse(amount))).refund();
+        }
+
+        private Refund beginFull(Order order) {
+            return refunds().begin(RefundRequest.full(order.id())).refund();
+        }
+
+        private Refund completeAt(Refund refund, Instant processedAt, NewEvent... events) {
+            refunds().markProcessing(refund.refundId());
+            return refunds().complete(refund.refundId(), "REF-" + refund.refundId(), processedAt, List.of(events));
+        }
+
+        private Refund failWith(Refund refund, String reason, NewEvent... events) {
+            refunds().markProcessing(refund.refundId());
+            return refunds().fail(refund.refundId(), reason, List.of(events));
+        }
+
+        private OrderStatus statusOf(Order order) {
+            return orders().get(order.id()).orElseThrow().status();
+        }
+
+        private List<Page<Refund>> refundPages(RefundQuery firstPage) {
+            List<Page<Refund>> pages = new ArrayList<>();
+            RefundQuery query = firstPage;
+            while (true) {
+                Page<Refund> page = refunds().list(query);
+                pages.add(page);
+                if (page.nextKey().isEmpty()) {
+                    return pages;
+                }
+                assertThat(pages).as("pages of %s (a nextKey that never ends?)", firstPage).hasSizeLessThan(10_000);
+                query = query.before(page.nextKey().getAsLong());
+            }
+        }
+
+        private List<String> listedIds(RefundQuery firstPage) {
+            return refundPages(firstPage).stream().flatMap(page -> page.items().stream())
+                    .map(Refund::refundId).toList();
+        }
+
+        @Test
+        void beginStoresAPendingRefundWithTheOrdersCustomerAndChangesNothingElse() {
+            Order order = aCompletedOrder("cust-9", "100.00");
+            List<OutboxEvent> trail = outbox().eventsOf(order.id());
+
+            RefundOutcome outcome = refunds().begin(RefundRequest.partial(order.id(), Money.parse("30.00"))
+                    .withReason("arrived damaged").withRefundId("r-1"));
+
+            assertThat(outcome.created()).isTrue();
+            assertThat(outcome.refund())
+                    .extracting(Refund::refundId, Refund::orderId, Refund::customerId, Refund::type, Refund::amount,
+                            Refund::reason, Refund::status, Refund::failureReason, Refund::paymentReference,
+                            Refund::processedAt)
+                    .containsExactly("r-1", order.id(), "cust-9", RefundType.PARTIAL, Money.parse("30.00"),
+                            "arrived damaged", RefundStatus.PENDING, null, null, null);
+            assertThat(outcome.refund().updatedAt()).isEqualTo(outcome.refund().createdAt());
+            assertThat(refunds().get("r-1")).contains(outcome.refund());
+            assertThat(refunds().get("r-2")).isEmpty();
+            assertThat(refunds().ofOrder(order.id())).containsExactly(outcome.refund());
+            assertThat(orders().get(order.id())).contains(order);
+            assertThat(outbox().eventsOf(order.id())).isEqualTo(trail);
+        }
+
+        @Test
+        void aFullRefundTakesTheWholeTotalOfAFreshOrder() {
+            Order order = aCompletedOrder("100.00");
+
+            Refund full = beginFull(order);
+
+            assertThat(full).extracting(Refund::type, Refund::amount, Refund::status)
+                    .containsExactly(RefundType.FULL, Money.parse("100.00"), RefundStatus.PENDING);
+        }
+
+        @Test
+        void aFullRefundTakesWhatRemainsAfterCompletedAndPendingPartialOnes() {
+            Order order = aCompletedOrder("100.00");
+            completeAt(beginPartial(order, "30.00"), t0);
+            beginPartial(order, "20.00");
+
+            Refund full = beginFull(order);
+
+            assertThat(full.amount()).isEqualTo(Money.parse("50.00"));
+            assertThat(refunds().ofOrder(order.id())).extracting(Refund::amount)
+                    .containsExactly(Money.parse("30.00"), Money.parse("20.00"), Money.parse("50.00"));
+        }
+
+        @Test
+        void refusesAnAmountAboveTheRefundableSayingHowMuchIsLeftAndStoresNothing() {
+            Order order = aCompletedOrder("100.00");
+            Refund first = beginPartial(order, "70.00");
+
+            assertThatThrownBy(() -> beginPartial(order, "30.01"))
+                    .isInstanceOf(RefundAmountException.class)
+                    .hasMessageContaining("30.01")
+                    .hasMessageContaining("30.00")
+                    .hasMessageContaining("order " + order.id());
+
+            assertThat(refunds().ofOrder(order.id())).containsExactly(first);
+            assertThat(beginPartial(order, "30.00").amount()).isEqualTo(Money.parse("30.00"));
+        }
+
+        @Test
+        void refusesAnAmountOfZeroOrLess() {
+            Order order = aCompletedOrder("100.00");
+
+            assertThatThrownBy(() -> beginPartial(order, "0.00")).isInstanceOf(RefundAmountException.class);
+            assertThatThrownBy(() -> beginPartial(order, "-5.00")).isInstanceOf(RefundAmountException.class);
+
+            assertThat(refunds().ofOrder(order.id())).isEmpty();
+        }
+
+        @Test
+        void pendingAndProcessingRefundsCountAgainstTheRefundableAmountAndFailedOnesGiveItBack() {
+            Order order = aCompletedOrder("100.00");
+            beginPartial(order, "40.00");
+            Refund processing = beginPartial(order, "40.00");
+            refunds().markProcessing(processing.refundId());
+
+            assertThatThrownBy(() -> beginPartial(order, "20.01"))
+                    .isInstanceOf(RefundAmountException.class).hasMessageContaining("20.00");
+
+            failWith(processing, "Refund declined by bank");
+            assertThat(beginPartial(order, "60.00").amount()).isEqualTo(Money.parse("60.00"));
+            assertThatThrownBy(() -> beginFull(order)).isInstanceOf(RefundAmountException.class);
+        }
+
+        @Test
+        void aFullRefundIsRefusedWhenNothingIsLeft() {
+            Order order = aCompletedOrder("100.00");
+            beginFull(order);
+
+            assertThatThrownBy(() -> beginFull(order))
+                    .isInstanceOf(RefundAmountException.class)
+                    .hasMessageContaining("order " + order.id());
+
+            assertThat(refunds().ofOrder(order.id())).hasSize(1);
+        }
+
+        @Test
+        void refusesOrdersThatAreNotCompletedOrPartiallyRefunded() {
+            Order pending = insert(aNewOrder(uniqueOrderNumber()));
+            Order cancelled = insert(aNewOrder(uniqueOrderNumber()));
+            transition(cancelled, OrderStatus.PENDING, OrderStatus.CANCELLED);
+            Order refunded = aCompletedOrder("10.00");
+            completeAt(beginFull(refunded), t0);
+
+            for (Order order : List.of(pending, cancelled, refunded)) {
+                OrderStatus status = statusOf(order);
+                assertThatThrownBy(() -> beginPartial(order, "1.00"))
+                        .isInstanceOfSatisfying(OrderNotRefundableException.class, e -> {
+                            assertThat(e.orderId()).isEqualTo(order.id());
+                            assertThat(e.status()).isEqualTo(status);
+                        })
+                        .hasMessageContaining(status.wireName());
+                assertThatThrownBy(() -> beginFull(order)).isInstanceOf(OrderNotRefundableException.class);
+            }
+            assertThat(refunds().ofOrder(pending.id())).isEmpty();
+            assertThat(refunds().ofOrder(cancelled.id())).isEmpty();
+            assertThat(refunds().ofOrder(refunded.id())).hasSize(1);
+        }
+
+        @Test
+        void refusesAnUnknownOrder() {
+            Order order = aCompletedOrder("100.00");
+
+            assertThatThrownBy(() -> refunds().begin(RefundRequest.full(order.id() + 1000).withRefundId("ghost")))
+                    .isInstanceOf(NoSuchElementException.class);
+
+            assertThat(refunds().get("ghost")).isEmpty();
+        }
+
+        @Test
+        void theSameRefundIdForTheSameRequestReturnsTheFirstRefundAndStoresNothing() {
+            Order order = aCompletedOrder("100.00");
+            RefundRequest partial = RefundRequest.partial(order.id(), Money.parse("30.00")).withRefundId("r-1");
+            RefundRequest full = RefundRequest.full(order.id()).withRefundId("r-2");
+            Refund first = refunds().begin(partial).refund();
+            Refund firstFull = refunds().begin(full).refund();
+
+            RefundOutcome again = refunds().begin(partial.withReason("asked twice"));
+            RefundOutcome fullAgain = refunds().begin(full);
+
+            assertThat(again).isEqualTo(new RefundOutcome(first, false));
+            assertThat(fullAgain).isEqualTo(new RefundOutcome(firstFull, false));
+            assertThat(refunds().ofOrder(order.id())).containsExactly(first, firstFull);
+
+            Refund completed = completeAt(first, t0);
+            completeAt(firstFull, t0);
+            assertThat(statusOf(order)).isEqualTo(OrderStatus.REFUNDED);
+            assertThat(refunds().begin(partial)).isEqualTo(new RefundOutcome(completed, false));
+            assertThat(refunds().ofOrder(order.id())).hasSize(2);
+        }
+
+        @Test
+        void theSameRefundIdWithAnotherOrderTypeOrAmountIsAConflict() {
+            Order order = aCompletedOrder("100.00");
+            Order other = aCompletedOrder("100.00");
+            Refund first = refunds().begin(RefundRequest.partial(order.id(), Money.parse("30.00"))
+                    .withRefundId("r-1")).refund();
+
+            for (RefundRequest conflicting : List.of(
+                    RefundRequest.partial(order.id(), Money.parse("30.01")).withRefundId("r-1"),
+                    RefundRequest.partial(other.id(), Money.parse("30.00")).withRefundId("r-1"),
+                    RefundRequest.full(order.id()).withRefundId("r-1"))) {
+                assertThatThrownBy(() -> refunds().begin(conflicting))
+                        .isInstanceOf(RefundConflictException.class)
+                        .hasMessageContaining("r-1");
+            }
+
+            assertThat(refunds().get("r-1")).contains(first);
+            assertThat(refunds().ofOrder(order.id())).containsExactly(first);
+            assertThat(refunds().ofOrder(other.id())).isEmpty();
+        }
+
+        @Test
+        void markProcessingMovesOnlyAPendingRefund() {
+            Refund refund = beginPartial(aCompletedOrder("100.00"), "10.00");
+
+            Optional<Refund> processing = refunds().markProcessing(refund.refundId());
+
+            assertThat(processing).get().satisfies(moved -> {
+                assertThat(moved.status()).isEqualTo(RefundStatus.PROCESSING);
+                assertThat(moved.updatedAt()).isAfterOrEqualTo(refund.updatedAt());
+                assertThat(moved).usingRecursiveComparison().ignoringFields("status", "updatedAt").isEqualTo(refund);
+            });
+            assertThat(refunds().get(refund.refundId())).isEqualTo(processing);
+            assertThat(refunds().markProcessing(refund.refundId())).isEmpty();
+            assertThatThrownBy(() -> refunds().markProcessing("no-such-refund"))
+                    .isInstanceOf(NoSuchElementException.class);
+        }
+
+        @Test
+        void completeMovesTheOrderToPartiallyRefundedThenRefundedTogetherWithItsEvents() {
+            Order order = aCompletedOrder("100.00");
+            Refund partial = beginPartial(order, "30.00");
+
+            Refund completed = completeAt(partial, t0, anEvent(EventType.REFUND_PROCESSED, "partial-done"));
+
+            assertThat(completed).extracting(Refund::status, Refund::paymentReference, Refund::processedAt,
+                    Refund::failureReason)
+                    .containsExactly(RefundStatus.COMPLETED, "REF-" + partial.refundId(), t0, null);
+            assertThat(refunds().get(partial.refundId())).contains(completed);
+            Order partiallyRefunded = orders().get(order.id()).orElseThrow();
+            assertThat(partiallyRefunded.status()).isEqualTo(OrderStatus.PARTIALLY_REFUNDED);
+            assertThat(partiallyRefunded.updatedAt()).isAfterOrEqualTo(order.updatedAt());
+            assertThat(partiallyRefunded).usingRecursiveComparison().ignoringFields("status", "updatedAt")
+                    .isEqualTo(order);
+            assertThat(outbox().eventsOf(order.id())).last()
+                    .extracting(OutboxEvent::orderId, OutboxEvent::type, event -> event.data().get(TAG))
+                    .containsExactly(order.id(), EventType.REFUND_PROCESSED, "partial-done");
+
+            Refund rest = beginFull(order);
+            completeAt(rest, t0.plusSeconds(60), anEvent(EventType.REFUND_PROCESSED, "rest-done"));
+
+            assertThat(statusOf(order)).isEqualTo(OrderStatus.REFUNDED);
+            assertThat(tags(outbox().eventsOf(order.id()))).endsWith("partial-done", "rest-done");
+        }
+
+        @Test
+        void completingTwiceChangesNothing() {
+            Order order = aCompletedOrder("100.00");
+            Refund completed = completeAt(beginPartial(order, "30.00"), t0, anEvent(EventType.REFUND_PROCESSED, "done"));
+            Order after = orders().get(order.id()).orElseThrow();
+            List<OutboxEvent> trail = outbox().eventsOf(order.id());
+
+            Refund again = refunds().complete(completed.refundId(), "REF-other", t0.plusSeconds(3600),
+                    List.of(anEvent(EventType.REFUND_PROCESSED, "done-again")));
+
+            assertThat(again).isEqualTo(completed);
+            assertThat(refunds().get(completed.refundId())).contains(completed);
+            assertThat(orders().get(order.id())).contains(after);
+            assertThat(outbox().eventsOf(order.id())).isEqualTo(trail);
+        }
+
+        @Test
+        void failRecordsTheReasonAndItsEventAndLeavesTheOrderUnchanged() {
+            Order order = aCompletedOrder("100.00");
+            Refund refund = beginPartial(order, "30.00");
+
+            Refund failed = failWith(refund, "Refund declined by bank", anEvent(EventType.REFUND_FAILED, "declined"));
+
+            assertThat(failed).extracting(Refund::status, Refund::failureReason, Refund::paymentReference,
+                    Refund::processedAt)
+                    .containsExactly(RefundStatus.FAILED, "Refund declined by bank", null, null);
+            assertThat(refunds().get(refund.refundId())).contains(failed);
+            assertThat(orders().get(order.id())).contains(order);
+            assertThat(outbox().eventsOf(order.id())).last()
+                    .extracting(OutboxEvent::type, event -> event.data().get(TAG))
+                    .containsExactly(EventType.REFUND_FAILED, "declined");
+
+            List<OutboxEvent> trail = outbox().eventsOf(order.id());
+            assertThat(refunds().fail(refund.refundId(), "again", List.of(anEvent(EventType.REFUND_FAILED, "again"))))
+                    .isEqualTo(failed);
+            assertThat(outbox().eventsOf(order.id())).isEqualTo(trail);
+        }
+
+        @Test
+        void completeAndFailRefuseARefundThatIsNotProcessingAndChangeNothing() {
+            Order order = aCompletedOrder("100.00");
+            Refund pending = beginPartial(order, "30.00");
+            Refund completed = completeAt(beginPartial(order, "20.00"), t0);
+            Refund failed = failWith(beginPartial(order, "10.00"), "declined");
+            Order before = orders().get(order.id()).orElseThrow();
+            List<OutboxEvent> trail = outbox().eventsOf(order.id());
+
+            assertThatThrownBy(() -> refunds().complete(pending.refundId(), "REF-1", t0, List.of(anEvent("x"))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining(pending.refundId());
+            assertThatThrownBy(() -> refunds().fail(pending.refundId(), "no", List.of(anEvent("x"))))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> refunds().fail(completed.refundId(), "no", List.of(anEvent("x"))))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> refunds().complete(failed.refundId(), "REF-1", t0, List.of(anEvent("x"))))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> refunds().complete("no-such-refund", "REF-1", t0, List.of()))
+                    .isInstanceOf(NoSuchElementException.class);
+
+            assertThat(refunds().ofOrder(order.id())).containsExactly(pending, completed, failed);
+            assertThat(orders().get(order.id())).contains(before);
+            assertThat(outbox().eventsOf(order.id())).isEqualTo(trail);
+        }
+
+        @Test
+        void listsRefundsNewestFirstAcrossPagesAndFilters() {
+            Order mine = aCompletedOrder("cust-me", "100.00");
+            Order other = aCompletedOrder("cust-other", "100.00");
+            List<String> begun = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                begun.add(beginPartial(mine, "5.00").refundId());
+                begun.add(beginPartial(other, "5.00").refundId());
+            }
+            String fullOfOther = beginFull(other).refundId();
+            begun.add(fullOfOther);
+            completeAt(refunds().get(begun.get(0)).orElseThrow(), t0);
+            completeAt(refunds().get(begun.get(3)).orElseThrow(), t0);
+            List<String> newestFirst = new ArrayList<>(begun);
+            Collections.reverse(newestFirst);
+
+            List<Page<Refund>> pages = refundPages(RefundQuery.firstPage(4));
+
+            assertThat(pages).extracting(page -> page.items().size()).containsExactly(4, 4, 1);
+            assertThat(listedIds(RefundQuery.firstPage(4))).isEqualTo(newestFirst);
+            assertThat(refundPages(RefundQuery.firstPage(9))).singleElement()
+                    .satisfies(page -> assertThat(page.nextKey()).isEmpty());
+            assertThat(listedIds(RefundQuery.firstPage(2).withOrderId(mine.id())))
+                    .containsExactly(begun.get(6), begun.get(4), begun.get(2), begun.get(0));
+            assertThat(listedIds(RefundQuery.firstPage(2).withCustomerId("cust-other")))
+                    .containsExactly(fullOfOther, begun.get(7), begun.get(5), begun.get(3), begun.get(1));
+            assertThat(listedIds(RefundQuery.firstPage(2).withStatus(RefundStatus.COMPLETED)))
+                    .containsExactly(begun.get(3), begun.get(0));
+            assertThat(listedIds(RefundQuery.firstPage(2).withType(RefundType.FULL))).containsExactly(fullOfOther);
+            assertThat(listedIds(RefundQuery.firstPage(2).withOrderId(other.id()).withStatus(RefundStatus.PENDING)
+                    .withType(RefundType.PARTIAL))).containsExactly(begun.get(7), begun.get(5), begun.get(1));
+            assertThat(listedIds(RefundQuery.firstPage(2).withOrderId(other.id() + 1000))).isEmpty();
+            assertThat(refunds().list(RefundQuery.firstPage(2).withCustomerId("cust-nobody")))
+                    .satisfies(page -> {
+                        assertThat(page.items()).isEmpty();
+                        assertThat(page.nextKey()).isEmpty();
+                    });
+        }
+
+        @Test
+        void laterRefundPagesNeitherRepeatNorMissRefundsWhenNewOnesArrive() {
+            Order order = aCompletedOrder("1000.00");
+            List<String> original = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                original.add(beginPartial(order, "1.00").refundId());
+            }
+            List<String> listed = new ArrayList<>();
+
+            RefundQuery query = RefundQuery.firstPage(3);
+            while (true) {
+                Page<Refund> page = refunds().list(query);
+                page.items().forEach(refund -> listed.add(refund.refundId()));
+                beginPartial(order, "1.00");
+                if (page.nextKey().isEmpty()) {
+                    break;
+                }
+                assertThat(listed).as("listed so far").hasSizeLessThanOrEqualTo(original.size());
+                query = query.before(page.nextKey().getAsLong());
+            }
+
+            Collections.reverse(original);
+            assertThat(listed).isEqualTo(original);
+        }
+
+        @Test
+        void processedBetweenListsCompletedRefundsByProcessedAtInAHalfOpenRange() {
+            Order order = aCompletedOrder("100.00");
+            Refund late = completeAt(beginPartial(order, "1.00"), t0.plusSeconds(7200));
+            Refund first = completeAt(beginPartial(order, "2.00"), t0);
+            Refund atEnd = completeAt(beginPartial(order, "3.00"), t0.plus(Duration.ofDays(1)));
+            Refund before = completeAt(beginPartial(order, "4.00"), t0.minusSeconds(1));
+            beginPartial(order, "5.00");
+            failWith(beginPartial(order, "6.00"), "declined");
+
+            assertThat(refunds().processedBetween(t0, t0.plus(Duration.ofDays(1))))
+                    .containsExactly(first, late);
+            assertThat(refunds().processedBetween(t0.minusSeconds(1), t0.plus(Duration.ofDays(2))))
+                    .containsExactly(before, first, late, atEnd);
+            assertThat(refunds().processedBetween(t0.plusSeconds(1), t0.plusSeconds(7200))).isEmpty();
+        }
+
+        @Test
+        void unfinishedListsPendingAndProcessingRefundsOldestFirst() {
+            Order order = aCompletedOrder("100.00");
+            Refund pending = beginPartial(order, "1.00");
+            Refund processing = beginPartial(order, "2.00");
+            refunds().markProcessing(processing.refundId());
+            completeAt(beginPartial(order, "3.00"), t0);
+            failWith(beginPartial(order, "4.00"), "declined");
+            Refund laterPending = beginPartial(order, "5.00");
+
+            assertThat(refunds().unfinished()).extracting(Refund::refundId, Refund::status)
+                    .containsExactly(tuple(pending.refundId(), RefundStatus.PENDING),
+                            tuple(processing.refundId(), RefundStatus.PROCESSING),
+                            tuple(laterPending.refundId(), RefundStatus.PENDING));
+        }
+
+        @Test
+        void concurrentPartialRefundsOfOneOrderNeverExceedItsTotal() throws Exception {
+            int threadCount = 8;
+            int attemptsPerThread = 3;
+            Order order = aCompletedOrder("100.00");
+            Money amount = Money.parse("12.50");
+            ExecutorService threads = Executors.newFixedThreadPool(threadCount);
+            List<Refund> accepted;
+            try {
+                CyclicBarrier start = new CyclicBarrier(threadCount);
+                List<Future<List<Refund>>> done = new ArrayList<>();
+                for (int t = 0; t < threadCount; t++) {
+                    done.add(threads.submit(() -> {
+                        start.await(WAIT_SECONDS, SECONDS);
+                        List<Refund> mine = new ArrayList<>();
+                        for (int i = 0; i < attemptsPerThread; i++) {
+                            try {
+                                mine.add(refunds().begin(RefundRequest.partial(order.id(), amount)).refund());
+                            } catch (RefundAmountException refused) {
+                                // expected once the total is taken
+                            }
+                        }
+                        return mine;
+                    }));
+                }
+                accepted = new ArrayList<>();
+                for (Future<List<Refund>> future : done) {
+                    accepted.addAll(await(future));
+                }
+
+                assertThat(accepted).hasSize(8);
+                assertThat(accepted.stream().map(Refund::amount).reduce(Money.ZERO, Money::plus))
+                        .isEqualTo(order.totalAmount());
+                assertThat(refunds().ofOrder(order.id())).containsExactlyInAnyOrderElementsOf(accepted);
+
+                // Completing them concurrently must sum them atomically: the last one refunds the order.
+                CyclicBarrier completeTogether = new CyclicBarrier(threadCount);
+                List<Future<Refund>> completions = new ArrayList<>();
+                for (Refund refund : accepted) {
+                    refunds().markProcessing(refund.refundId());
+                    completions.add(threads.submit(() -> {
+                        completeTogether.await(WAIT_SECONDS, SECONDS);
+                        return refunds().complete(refund.refundId(), "REF-" + refund.refundId(), t0,
+                                List.of(anEvent(EventType.REFUND_PROCESSED, refund.refundId())));
+                    }));
+                }
+                for (Future<Refund> future : completions) {
+                    assertThat(await(future).status()).isEqualTo(RefundStatus.COMPLETED);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+
+            assertThat(statusOf(order)).isEqualTo(OrderStatus.REFUNDED);
+            assertThat(outbox().eventsOf(order.id())).filteredOn(event -> event.type() == EventType.REFUND_PROCESSED)
+                    .extracting(event -> event.data().get(TAG))
+                    .containsExactlyInAnyOrderElementsOf(accepted.stream().map(Refund::refundId).toList());
         }
     }
 

@@ -12,6 +12,8 @@ public final class EventData {
     public static final String PAYMENT_REFERENCE = "payment_reference";
     public static final String REFUND_ID = "refund_id";
     public static final String REFUND_CENTS = "refund_cents";
+    /** The refund's type: {@code full} or {@code partial}. */
+    public static final String REFUND_TYPE = "refund_type";
     public static final String PROCESSED_AT = "processed_at";
     /** {@code "true"} on events of orders imported in a final status: counted, never notified. */
     public static final String IMPORTED = "imported";

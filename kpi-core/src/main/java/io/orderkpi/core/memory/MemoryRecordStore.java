@@ -14,10 +14,17 @@ import io.orderkpi.core.importer.RejectedRow;
 import io.orderkpi.core.notification.NewNotification;
 import io.orderkpi.core.notification.Notification;
 import io.orderkpi.core.notification.NotificationState;
+import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;
 import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.core.refund.Refund;
+import io.orderkpi.core.refund.RefundConflictException;
+import io.orderkpi.core.refund.RefundOutcome;
+import io.orderkpi.core.refund.RefundRequest;
+import io.orderkpi.core.refund.RefundRules;
+import io.orderkpi.core.refund.RefundStatus;
 import io.orderkpi.core.spi.ChunkOutOfOrderException;
 import io.orderkpi.core.spi.DuplicateOrderException;
 import io.orderkpi.core.spi.ImportRecords;
@@ -29,6 +36,8 @@ import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.Outbox;
 import io.orderkpi.core.spi.Page;
 import io.orderkpi.core.spi.RecordStore;
+import io.orderkpi.core.spi.RefundQuery;
+import io.orderkpi.core.spi.RefundRecords;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +62,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -92,6 +102,7 @@ public final class MemoryRecordStore implements RecordStore {
 
     private final OrderRecords orders = new OrdersView();
     private final ImportRecords imports = new ImportsView();
+    private final RefundRecords refunds = new RefundsView();
     private final Outbox outbox = new OutboxView();
     private final NotificationRecords notifications = new NotificationsView();
 
@@ -113,6 +124,11 @@ public final class MemoryRecordStore implements RecordStore {
     @Override
     public ImportRecords imports() {
         return imports;
+    }
+
+    @Override
+    public RefundRecords refunds() {
+        return refunds;
     }
 
     @Override
@@ -211,6 +227,201 @@ public final class MemoryRecordStore implements RecordStore {
         ImportEntry(long insertion, ImportRun run) {
             this.insertion = insertion;
             this.run = run;
+        }
+    }
+
+    // ---- refunds: their state and view in one place, under the same lock as the orders ----
+
+    // Refunds by refund_id, plus by insertion key (list order, page cursor) and per order.
+    private final Map<String, RefundEntry> refundsById = new HashMap<>();
+    private final NavigableMap<Long, RefundEntry> refundsByKey = new TreeMap<>();
+    private final Map<Long, NavigableMap<Long, RefundEntry>> refundsByOrder = new HashMap<>();
+    private long lastRefundKey;
+
+    /** A refund with the insertion key the store pages it by. */
+    private static final class RefundEntry {
+        final long key;
+        Refund refund;
+
+        RefundEntry(long key, Refund refund) {
+            this.key = key;
+            this.refund = refund;
+        }
+    }
+
+    private RefundEntry refundEntry(String refundId) {
+        RefundEntry entry = refundsById.get(refundId);
+        if (entry == null) {
+            throw new NoSuchElementException("No refund with id " + refundId);
+        }
+        return entry;
+    }
+
+    /** The sum of the order's refunds in a status that {@code counts}. */
+    private Money refundedSum(long orderId, Predicate<RefundStatus> counts) {
+        Money sum = Money.ZERO;
+        for (RefundEntry entry : refundsByOrder.getOrDefault(orderId, Collections.emptyNavigableMap()).values()) {
+            if (counts.test(entry.refund.status())) {
+                sum = sum.plus(entry.refund.amount());
+            }
+        }
+        return sum;
+    }
+
+    private final class RefundsView implements RefundRecords {
+
+        @Override
+        public RefundOutcome begin(RefundRequest request) {
+            Objects.requireNonNull(request, "request");
+            return write(() -> {
+                RefundEntry existing = refundsById.get(request.refundId());
+                if (existing != null) {
+                    if (!request.isAnsweredBy(existing.refund)) {
+                        throw new RefundConflictException(existing.refund, request);
+                    }
+                    return new RefundOutcome(existing.refund, false);
+                }
+                Order order = ordersById.get(request.orderId());
+                if (order == null) {
+                    throw new NoSuchElementException("No order with id " + request.orderId());
+                }
+                RefundRules.checkRefundable(order);
+                Money refundable = order.totalAmount()
+                        .minus(refundedSum(order.id(), RefundStatus::countsAgainstRefundable));
+                Money amount = RefundRules.amountFor(request, refundable);
+                RefundEntry entry = new RefundEntry(lastRefundKey + 1, Refund.pending(request.refundId(), order,
+                        request.type(), amount, request.reason(), clock.instant()));
+                lastRefundKey = entry.key;
+                refundsById.put(entry.refund.refundId(), entry);
+                refundsByKey.put(entry.key, entry);
+                refundsByOrder.computeIfAbsent(order.id(), key -> new TreeMap<>()).put(entry.key, entry);
+                return new RefundOutcome(entry.refund, true);
+            });
+        }
+
+        @Override
+        public Optional<Refund> get(String refundId) {
+            Objects.requireNonNull(refundId, "refundId");
+            return read(() -> Optional.ofNullable(refundsById.get(refundId)).map(entry -> entry.refund));
+        }
+
+        @Override
+        public List<Refund> ofOrder(long orderId) {
+            return read(() -> refundsByOrder.getOrDefault(orderId, Collections.emptyNavigableMap()).values().stream()
+                    .map(entry -> entry.refund)
+                    .toList());
+        }
+
+        @Override
+        public Optional<Refund> markProcessing(String refundId) {
+            Objects.requireNonNull(refundId, "refundId");
+            return write(() -> {
+                RefundEntry entry = refundEntry(refundId);
+                if (entry.refund.status() != RefundStatus.PENDING) {
+                    return Optional.empty();
+                }
+                entry.refund = entry.refund.processing(clock.instant());
+                return Optional.of(entry.refund);
+            });
+        }
+
+        @Override
+        public Refund complete(String refundId, String paymentReference, Instant processedAt,
+                List<NewEvent> newEvents) {
+            Objects.requireNonNull(refundId, "refundId");
+            Objects.requireNonNull(paymentReference, "paymentReference");
+            Objects.requireNonNull(processedAt, "processedAt");
+            List<NewEvent> toAppend = List.copyOf(newEvents);
+            return write(() -> {
+                RefundEntry entry = refundEntry(refundId);
+                if (entry.refund.status() == RefundStatus.COMPLETED) {
+                    return entry.refund;
+                }
+                // Prepare everything (each step may throw) before the first write.
+                Instant now = clock.instant();
+                Refund completed = entry.refund.completed(paymentReference, processedAt, now);
+                Order order = ordersById.get(completed.orderId());
+                Money refunded = refundedSum(order.id(), status -> status == RefundStatus.COMPLETED)
+                        .plus(completed.amount());
+                Order updated = order.withTransition(RefundRules.statusAfterRefund(order, refunded),
+                        OrderChanges.none(), now);
+
+                entry.refund = completed;
+                replaceOrder(order, updated);
+                appendEvents(order.id(), toAppend, now);
+                return completed;
+            });
+        }
+
+        @Override
+        public Refund fail(String refundId, String failureReason, List<NewEvent> newEvents) {
+            Objects.requireNonNull(refundId, "refundId");
+            Objects.requireNonNull(failureReason, "failureReason");
+            List<NewEvent> toAppend = List.copyOf(newEvents);
+            return write(() -> {
+                RefundEntry entry = refundEntry(refundId);
+                if (entry.refund.status() == RefundStatus.FAILED) {
+                    return entry.refund;
+                }
+                Instant now = clock.instant();
+                entry.refund = entry.refund.failed(failureReason, now);
+                appendEvents(entry.refund.orderId(), toAppend, now);
+                return entry.refund;
+            });
+        }
+
+        @Override
+        public Page<Refund> list(RefundQuery query) {
+            Objects.requireNonNull(query, "query");
+            return read(() -> {
+                NavigableMap<Long, RefundEntry> candidates = query.orderId() != null
+                        ? refundsByOrder.getOrDefault(query.orderId(), Collections.emptyNavigableMap())
+                        : refundsByKey;
+                List<Refund> page = new ArrayList<>(Math.min(query.limit(), 1024));
+                long lastKey = 0;
+                // Look one match past the page so the last page says so, as the orders list does.
+                boolean more = false;
+                for (RefundEntry entry : candidates.headMap(query.beforeKey(), false).descendingMap().values()) {
+                    if (!matches(entry.refund, query)) {
+                        continue;
+                    }
+                    if (page.size() == query.limit()) {
+                        more = true;
+                        break;
+                    }
+                    page.add(entry.refund);
+                    lastKey = entry.key;
+                }
+                return new Page<>(page, more ? OptionalLong.of(lastKey) : OptionalLong.empty());
+            });
+        }
+
+        private boolean matches(Refund refund, RefundQuery query) {
+            return (query.orderId() == null || refund.orderId() == query.orderId())
+                    && (query.customerId() == null || refund.customerId().equals(query.customerId()))
+                    && (query.status() == null || refund.status() == query.status())
+                    && (query.type() == null || refund.type() == query.type());
+        }
+
+        @Override
+        public List<Refund> processedBetween(Instant fromInclusive, Instant toExclusive) {
+            Objects.requireNonNull(fromInclusive, "fromInclusive");
+            Objects.requireNonNull(toExclusive, "toExclusive");
+            return read(() -> refundsByKey.values().stream()
+                    .map(entry -> entry.refund)
+                    .filter(refund -> refund.status() == RefundStatus.COMPLETED)
+                    .filter(refund -> !refund.processedAt().isBefore(fromInclusive)
+                            && refund.processedAt().isBefore(toExclusive))
+                    .sorted(Comparator.comparing(Refund::processedAt))
+                    .toList());
+        }
+
+        @Override
+        public List<Refund> unfinished() {
+            return read(() -> refundsByKey.values().stream()
+                    .map(entry -> entry.refund)
+                    .filter(refund -> !refund.status().isFinished())
+                    .toList());
         }
     }
 

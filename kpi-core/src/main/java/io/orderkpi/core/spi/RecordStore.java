@@ -16,6 +16,8 @@ public interface RecordStore extends AutoCloseable {
 
     ImportRecords imports();
 
+    RefundRecords refunds();
+
     Outbox outbox();
 
     NotificationRecords notifications();

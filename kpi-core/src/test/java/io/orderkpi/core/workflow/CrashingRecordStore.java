@@ -110,6 +110,11 @@ final class CrashingRecordStore implements RecordStore {
     }
 
     @Override
+    public io.orderkpi.core.spi.RefundRecords refunds() {
+        return delegate.refunds();
+    }
+
+    @Override
     public Outbox outbox() {
         return delegate.outbox();
     }

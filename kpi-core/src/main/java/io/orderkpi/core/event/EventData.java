@@ -19,6 +19,9 @@ public final class EventData {
     public static final String IMPORTED = "imported";
     public static final String IMPORT_ID = "import_id";
 
+    /** Refund ids with this prefix are reserved for {@link #importedRefundId}. */
+    public static final String IMPORTED_REFUND_PREFIX = "import-";
+
     private EventData() {
     }
 
@@ -27,6 +30,6 @@ public final class EventData {
      * CSV has no refund of its own, and live KPIs and recomputation must use the same key.
      */
     public static String importedRefundId(long orderId) {
-        return "import-" + orderId;
+        return IMPORTED_REFUND_PREFIX + orderId;
     }
 }

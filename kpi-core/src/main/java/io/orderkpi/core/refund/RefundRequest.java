@@ -1,5 +1,6 @@
 package io.orderkpi.core.refund;
 
+import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.Nullable;
 import io.orderkpi.core.order.Money;
 import java.util.Objects;
@@ -41,6 +42,10 @@ public record RefundRequest(long orderId, RefundType type, @Nullable Money amoun
         } else if (refundId.isBlank() || refundId.length() > MAX_REFUND_ID) {
             throw new IllegalArgumentException("refund_id must have 1 to " + MAX_REFUND_ID
                     + " characters and not be blank: '" + refundId + "'");
+        } else if (refundId.startsWith(EventData.IMPORTED_REFUND_PREFIX)) {
+            // Reserved: the full refund of an order imported as refunded is counted under it.
+            throw new IllegalArgumentException("refund_id must not start with '"
+                    + EventData.IMPORTED_REFUND_PREFIX + "': '" + refundId + "'");
         }
     }
 

@@ -45,6 +45,13 @@ class RefundRequestTest {
     }
 
     @Test
+    void aRefundIdMustNotTakeTheKeyOfAnImportedRefund() {
+        assertThatThrownBy(() -> RefundRequest.full(7).withRefundId("import-7"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("import-");
+        assertThat(RefundRequest.full(7).withRefundId("my-import-7").refundId()).isEqualTo("my-import-7");
+    }
+
+    @Test
     void anExistingRefundAnswersARequestOfTheSameOrderTypeAndPartialAmount() {
         Refund partial = new Refund("r-1", 7, "c", RefundType.PARTIAL, Money.parse("3.00"), null,
                 RefundStatus.PENDING, null, null, null, Instant.EPOCH, Instant.EPOCH);

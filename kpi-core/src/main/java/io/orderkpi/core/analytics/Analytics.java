@@ -2,7 +2,7 @@ package io.orderkpi.core.analytics;
 
 import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.event.OutboxEvent;
-import io.orderkpi.core.order.Order;
+import io.orderkpi.core.refund.Refund;
 import io.orderkpi.core.spi.KpiStore;
 import io.orderkpi.core.spi.RecordStore;
 import java.time.Instant;
@@ -50,19 +50,17 @@ public final class Analytics implements EventSubscriber {
     private final RecordStore records;
     private final KpiStore kpis;
     private final ZoneId zone;
-    private final RefundFactSource refunds;
     private final ReentrantReadWriteLock rebuildLock = new ReentrantReadWriteLock();
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
 
     /**
-     * @param refunds where completed refunds come from when days are recomputed
+     * @param zone the zone whose days the KPIs count in
      */
-    public Analytics(RecordStore records, KpiStore kpis, ZoneId zone, RefundFactSource refunds) {
+    public Analytics(RecordStore records, KpiStore kpis, ZoneId zone) {
         this.records = Objects.requireNonNull(records, "records");
         this.kpis = Objects.requireNonNull(kpis, "kpis");
         this.zone = Objects.requireNonNull(zone, "zone");
-        this.refunds = Objects.requireNonNull(refunds, "refunds");
     }
 
     @Override
@@ -244,12 +242,14 @@ public final class Analytics implements EventSubscriber {
         Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
         Map<LocalDate, List<KpiFact>> byDay = new HashMap<>();
         records.orders().forEachPlacedBetween(start, end, order -> {
-            for (KpiFact fact : KpiFacts.of(order, zone, refunds)) {
+            for (KpiFact fact : KpiFacts.of(order, zone, records.refunds().ofOrder(order.id()))) {
                 byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
             }
         });
-        refunds.completedBetween(start, end, zone).forEach(fact ->
-                byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact));
+        for (Refund refund : records.refunds().processedBetween(start, end)) {
+            KpiFact fact = KpiFacts.of(refund, zone);
+            byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
+        }
         return byDay;
     }
 
@@ -262,28 +262,4 @@ public final class Analytics implements EventSubscriber {
         }
     }
 
-    /**
-     * Where recomputation finds processed refunds. The refunds view of the record store provides
-     * it; {@link #NONE} is for stores without refunds.
-     */
-    public interface RefundFactSource {
-
-        RefundFactSource NONE = new RefundFactSource() {
-            @Override
-            public List<KpiFact> completedBetween(Instant from, Instant to, ZoneId zone) {
-                return List.of();
-            }
-
-            @Override
-            public boolean hasCompletedRefunds(Order order) {
-                return false;
-            }
-        };
-
-        /** Facts of refunds completed in {@code [from, to)}, on their processed day in {@code zone}. */
-        List<KpiFact> completedBetween(Instant from, Instant to, ZoneId zone);
-
-        /** Whether any refund of this order was processed through the refund service. */
-        boolean hasCompletedRefunds(Order order);
-    }
 }

@@ -3,6 +3,8 @@ package io.orderkpi.core.analytics;
 import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.order.Order;
+import io.orderkpi.core.refund.Refund;
+import io.orderkpi.core.refund.RefundStatus;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -38,14 +40,14 @@ final class KpiFacts {
      * {@code completed}, failed for {@code cancelled}, plus the full refund on the placed day of an
      * order imported as {@code refunded} (one whose refunds did not go through the refund service).
      */
-    static List<KpiFact> of(Order order, ZoneId zone, Analytics.RefundFactSource refunds) {
+    static List<KpiFact> of(Order order, ZoneId zone, List<Refund> refundsOfOrder) {
         var day = order.placedAt().atZone(zone).toLocalDate();
         List<KpiFact> facts = new ArrayList<>(2);
         switch (order.status()) {
             case COMPLETED, PARTIALLY_REFUNDED -> facts.add(completed(order, day));
             case REFUNDED -> {
                 facts.add(completed(order, day));
-                if (!refunds.hasCompletedRefunds(order)) {
+                if (refundsOfOrder.stream().noneMatch(refund -> refund.status() == RefundStatus.COMPLETED)) {
                     facts.add(KpiFact.refund(EventData.importedRefundId(order.id()), day, order.customerId(),
                             order.totalAmount().cents()));
                 }
@@ -56,6 +58,13 @@ final class KpiFacts {
             }
         }
         return facts;
+    }
+
+    /** The fact of a refund the refund service completed, on its processed day. */
+    static KpiFact of(Refund refund, ZoneId zone) {
+        Instant processedAt = java.util.Objects.requireNonNull(refund.processedAt(), "a completed refund has processedAt");
+        return KpiFact.refund(refund.refundId(), processedAt.atZone(zone).toLocalDate(), refund.customerId(),
+                refund.amount().cents());
     }
 
     private static KpiFact completed(Order order, java.time.LocalDate day) {

@@ -32,7 +32,7 @@ class AnalyticsTest {
     final Clock clock = Clock.fixed(Instant.parse("2025-11-17T09:00:00Z"), ZONE);
     final MemoryRecordStore records = new MemoryRecordStore(clock);
     final MemoryKpiStore kpis = MemoryKpiStore.builder().clock(clock).build();
-    final Analytics analytics = new Analytics(records, kpis, ZONE, Analytics.RefundFactSource.NONE);
+    final Analytics analytics = new Analytics(records, kpis, ZONE);
 
     Order order(String number, String customer, String total, String placedAt, OrderStatus status) {
         Order order = records.orders().insert(new NewOrder(number, customer, "", "", OrderStatus.PENDING,
@@ -174,7 +174,7 @@ class AnalyticsTest {
     void storesTheZoneAndRefusesAnotherUntilAForcedBackfill() {
         analytics.checkZone();
         assertThat(kpis.zone()).contains(ZONE);
-        Analytics elsewhere = new Analytics(records, kpis, ZoneId.of("Asia/Tokyo"), Analytics.RefundFactSource.NONE);
+        Analytics elsewhere = new Analytics(records, kpis, ZoneId.of("Asia/Tokyo"));
 
         assertThatThrownBy(elsewhere::checkZone).isInstanceOf(KpiZoneMismatchException.class)
                 .hasMessageContaining("Asia/Tokyo").hasMessageContaining("backfill");
@@ -186,7 +186,7 @@ class AnalyticsTest {
     @Test
     void countsOrdersOnTheirDayInTheConfiguredZone() {
         ZoneId tokyo = ZoneId.of("Asia/Tokyo");
-        Analytics inTokyo = new Analytics(records, kpis, tokyo, Analytics.RefundFactSource.NONE);
+        Analytics inTokyo = new Analytics(records, kpis, tokyo);
         order("A", "c1", "10.00", "2025-11-16T20:00:00Z", OrderStatus.COMPLETED);
 
         records.outbox().pending("tokyo", 10).forEach(inTokyo::handle);

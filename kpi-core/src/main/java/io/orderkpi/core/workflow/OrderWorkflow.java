@@ -112,19 +112,7 @@ public final class OrderWorkflow {
      */
     public List<Order> stuck(Duration minAge, int limit) {
         Instant before = clock.instant().minus(minAge);
-        List<Order> stuck = new ArrayList<>();
-        for (OrderStatus status : IN_PROGRESS) {
-            OrderQuery query = OrderQuery.firstPage(PAGE).withStatus(status);
-            while (true) {
-                Page<Order> page = records.orders().list(query);
-                page.items().stream().filter(order -> order.updatedAt().isBefore(before)).forEach(stuck::add);
-                if (page.nextKey().isEmpty()) {
-                    break;
-                }
-                query = query.before(page.nextKey().getAsLong());
-            }
-        }
-        stuck.sort(java.util.Comparator.comparing(Order::updatedAt).thenComparingLong(Order::id));
+        List<Order> stuck = inProgress(order -> order.updatedAt().isBefore(before));
         return List.copyOf(stuck.subList(0, Math.min(limit, stuck.size())));
     }
 
@@ -133,6 +121,30 @@ public final class OrderWorkflow {
         List<Order> stuck = stuck(minAge, Integer.MAX_VALUE);
         stuck.forEach(order -> enqueue(queue, order.id()));
         return stuck.size();
+    }
+
+    /** Queues every order in an intermediate status, whatever its age (the start-up sweep). */
+    public int resumeInProgress(JobQueue queue) {
+        List<Order> inProgress = inProgress(order -> true);
+        inProgress.forEach(order -> enqueue(queue, order.id()));
+        return inProgress.size();
+    }
+
+    private List<Order> inProgress(java.util.function.Predicate<Order> filter) {
+        List<Order> found = new ArrayList<>();
+        for (OrderStatus status : IN_PROGRESS) {
+            OrderQuery query = OrderQuery.firstPage(PAGE).withStatus(status);
+            while (true) {
+                Page<Order> page = records.orders().list(query);
+                page.items().stream().filter(filter).forEach(found::add);
+                if (page.nextKey().isEmpty()) {
+                    break;
+                }
+                query = query.before(page.nextKey().getAsLong());
+            }
+        }
+        found.sort(java.util.Comparator.comparing(Order::updatedAt).thenComparingLong(Order::id));
+        return found;
     }
 
     /**

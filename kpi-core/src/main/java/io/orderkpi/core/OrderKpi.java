@@ -1,0 +1,443 @@
+package io.orderkpi.core;
+
+import io.orderkpi.core.analytics.Analytics;
+import io.orderkpi.core.event.EventSubscriber;
+import io.orderkpi.core.event.OutboxRelay;
+import io.orderkpi.core.importer.ChunkOutcome;
+import io.orderkpi.core.importer.ImportListener;
+import io.orderkpi.core.importer.ImportOptions;
+import io.orderkpi.core.importer.ImportRun;
+import io.orderkpi.core.importer.ImportSubmission;
+import io.orderkpi.core.importer.OrderImporter;
+import io.orderkpi.core.memory.MemoryJobQueue;
+import io.orderkpi.core.memory.MemoryKpiStore;
+import io.orderkpi.core.memory.MemoryRecordStore;
+import io.orderkpi.core.notification.LogNotifier;
+import io.orderkpi.core.notification.NotificationService;
+import io.orderkpi.core.order.NewOrder;
+import io.orderkpi.core.order.Order;
+import io.orderkpi.core.queue.QueueNames;
+import io.orderkpi.core.queue.RetryPolicy;
+import io.orderkpi.core.refund.RefundService;
+import io.orderkpi.core.spi.JobQueue;
+import io.orderkpi.core.spi.KpiStore;
+import io.orderkpi.core.spi.Notifier;
+import io.orderkpi.core.spi.PaymentGateway;
+import io.orderkpi.core.spi.RecordStore;
+import io.orderkpi.core.spi.StockService;
+import io.orderkpi.core.workflow.OrderWorkflow;
+import io.orderkpi.core.workflow.SimulatedPaymentGateway;
+import io.orderkpi.core.workflow.SimulatedStockService;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OrderKPI, wired: records, KPIs, queue, importer, workflow, analytics, refunds, notifications and
+ * the outbox relay that connects them. Built by {@link #builder()} with in-memory defaults for
+ * every part; a built instance runs its queue workers and relay, and has swept unfinished work
+ * (orders in an intermediate status, imports, refunds, notifications) back into the queues.
+ *
+ * <pre>{@code
+ * try (OrderKpi kpi = OrderKpi.builder().build()) {
+ *     ImportRun run = kpi.importFile(Path.of("orders.csv"), ImportOptions.named("orders.csv"), true);
+ *     ...
+ *     kpi.analytics().daily(LocalDate.now(), 10);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops the workers (running jobs finish within the grace period,
+ * the rest stay queued) and closes the stores this instance created; stores passed in stay open.
+ */
+public final class OrderKpi implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrderKpi.class);
+
+    private final Clock clock;
+    private final ZoneId zone;
+    private final RecordStore records;
+    private final KpiStore kpis;
+    private final JobQueue queue;
+    private final OrderImporter importer;
+    private final OrderWorkflow workflow;
+    private final Analytics analytics;
+    private final RefundService refunds;
+    private final NotificationService notifications;
+    private final OutboxRelay relay;
+    private final Duration shutdownGrace;
+    private final List<AutoCloseable> owned;
+    private final Set<String> importsToProcess = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private OrderKpi(Builder b) {
+        this.clock = b.clock;
+        this.zone = b.zone;
+        this.shutdownGrace = b.shutdownGrace;
+        List<AutoCloseable> created = new ArrayList<>();
+        this.records = b.records != null ? b.records : own(created, new MemoryRecordStore(clock));
+        this.kpis = b.kpis != null ? b.kpis
+                : own(created, MemoryKpiStore.builder().clock(clock).retention(b.retention).build());
+        // The default queue keeps real time: its retry delays must elapse even under a fixed clock.
+        this.queue = b.queue != null ? b.queue : own(created, MemoryJobQueue.builder()
+                .retryPolicy(new RetryPolicy(b.jobAttempts, Duration.ofSeconds(1), Duration.ofMinutes(1)))
+                .shutdownGrace(b.shutdownGrace).build());
+        this.owned = created;
+        StockService stock = b.stock != null ? b.stock : SimulatedStockService.builder().seed(b.seed)
+                .failureProbability(b.stockFailureRate).build();
+        PaymentGateway payments = b.payments != null ? b.payments : SimulatedPaymentGateway.builder().seed(b.seed)
+                .chargeFailureProbability(b.paymentFailureRate).refundFailureProbability(b.refundFailureRate).build();
+
+        this.importer = OrderImporter.builder(records, queue).clock(clock).zone(zone).currency(b.currency)
+                .spoolDirectory(b.spoolDirectory).build();
+        this.workflow = new OrderWorkflow(records, stock, payments, clock);
+        this.analytics = new Analytics(records, kpis, zone);
+        this.refunds = new RefundService(records, payments, clock);
+        List<Notifier> notifiers = b.notifiers.isEmpty() ? List.of(new LogNotifier()) : b.notifiers;
+        this.notifications = new NotificationService(records, queue, notifiers, clock);
+        List<EventSubscriber> subscribers = new ArrayList<>(List.of(analytics, notifications));
+        subscribers.addAll(b.subscribers);
+        this.relay = new OutboxRelay(records.outbox(), subscribers, clock, b.relayRetry, Duration.ofMillis(50));
+
+        workflow.register(queue);
+        refunds.register(queue);
+        notifications.register();
+        importer.addListener(new ProcessImportedOrders());
+        analytics.checkZone();
+        if (b.meterRegistry != null) {
+            io.orderkpi.core.metrics.OrderKpiMetrics.bind(b.meterRegistry, queue, relay, analytics, importer);
+        }
+        queue.start(b.workers);
+        relay.start();
+        SweepReport sweep = sweep();
+        LOG.info("OrderKPI started (zone {}, currency {}); sweep queued {} order(s), {} import(s), {} refund(s), "
+                + "{} notification(s)", zone, b.currency, sweep.orders(), sweep.imports(), sweep.refunds(),
+                sweep.notifications());
+    }
+
+    private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T resource) {
+        owned.add(resource);
+        return resource;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Queues unfinished work again: orders in an intermediate status, unfinished imports,
+     * pending or processing refunds, pending notifications. Runs at start; safe to run again
+     * (every handler is idempotent and processing jobs are deduplicated per order).
+     */
+    public SweepReport sweep() {
+        int orders = workflow.resumeInProgress(queue);
+        int imports = importer.resumeUnfinished().size();
+        int refundJobs = refunds.enqueueUnfinished();
+        int notificationJobs = notifications.resumePending();
+        return new SweepReport(orders, imports, refundJobs, notificationJobs);
+    }
+
+    /** Stores one new order (validated by the caller, as a CSV row is); it waits for {@link #process}. */
+    public Order createOrder(NewOrder order) {
+        return records.orders().insert(order, List.of());
+    }
+
+    /** Queues an order for the workflow (deduplicated per order); returns the job id. */
+    public UUID process(long orderId) {
+        return workflow.enqueue(queue, orderId);
+    }
+
+    /**
+     * Imports a file; with {@code process}, every imported order in a non-final status is queued
+     * for the workflow as its chunk is stored.
+     */
+    public ImportSubmission importFile(Path file, ImportOptions options, boolean process) {
+        return track(importer.submit(file, options), process);
+    }
+
+    /** Imports an uploaded stream (spooled to disk while read); see {@link #importFile}. */
+    public ImportSubmission importStream(InputStream csv, ImportOptions options, boolean process) {
+        return track(importer.submit(csv, options), process);
+    }
+
+    private ImportSubmission track(ImportSubmission submission, boolean process) {
+        if (process && !submission.alreadyImported() && !submission.run().dryRun()) {
+            importsToProcess.add(submission.run().importId());
+        }
+        return submission;
+    }
+
+    /** Queues the orders of a chunk that the import asked to process. */
+    private final class ProcessImportedOrders implements ImportListener {
+        @Override
+        public void onChunkApplied(ChunkOutcome outcome) {
+            if (importsToProcess.contains(outcome.run().importId())) {
+                outcome.inserted().stream().filter(order -> !order.status().isFinal())
+                        .forEach(order -> workflow.enqueue(queue, order.id()));
+            }
+        }
+
+        @Override
+        public void onFinished(ImportRun run) {
+            importsToProcess.remove(run.importId());
+        }
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public ZoneId zone() {
+        return zone;
+    }
+
+    public RecordStore records() {
+        return records;
+    }
+
+    public KpiStore kpis() {
+        return kpis;
+    }
+
+    public JobQueue queue() {
+        return queue;
+    }
+
+    public OrderImporter importer() {
+        return importer;
+    }
+
+    public OrderWorkflow workflow() {
+        return workflow;
+    }
+
+    public Analytics analytics() {
+        return analytics;
+    }
+
+    public RefundService refunds() {
+        return refunds;
+    }
+
+    public NotificationService notifications() {
+        return notifications;
+    }
+
+    public OutboxRelay relay() {
+        return relay;
+    }
+
+    /**
+     * Stops taking work: the importer's parsers stop, the queue's running jobs finish within the
+     * grace period (the rest stay queued), the relay stops; then the stores this instance created
+     * are closed. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        importer.close();
+        queue.shutdown(shutdownGrace);
+        relay.close();
+        for (AutoCloseable resource : owned) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * Configures an {@link OrderKpi}. Every part defaults to its in-memory or simulated
+     * implementation; {@link #build()} starts the instance.
+     */
+    public static final class Builder {
+        private RecordStore records;
+        private KpiStore kpis;
+        private JobQueue queue;
+        private StockService stock;
+        private PaymentGateway payments;
+        private Clock clock = Clock.systemUTC();
+        private ZoneId zone = ZoneOffset.UTC;
+        private String currency = "USD";
+        private Duration retention = Duration.ofDays(30);
+        private final List<Notifier> notifiers = new ArrayList<>();
+        private final List<EventSubscriber> subscribers = new ArrayList<>();
+        private Map<String, Integer> workers = defaultWorkers(8);
+        private int jobAttempts = 3;
+        private Duration shutdownGrace = Duration.ofSeconds(30);
+        private RetryPolicy relayRetry = new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(10));
+        private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"), "orderkpi-imports");
+        private long seed = new java.util.SplittableRandom().nextLong();
+        private double stockFailureRate = SimulatedStockService.DEFAULT_FAILURE_PROBABILITY;
+        private double paymentFailureRate = SimulatedPaymentGateway.DEFAULT_CHARGE_FAILURE_PROBABILITY;
+        private double refundFailureRate = SimulatedPaymentGateway.DEFAULT_REFUND_FAILURE_PROBABILITY;
+        private Object meterRegistry;
+
+        private Builder() {
+        }
+
+        /** The system of record (default: in memory). */
+        public Builder records(RecordStore value) {
+            this.records = Objects.requireNonNull(value, "records");
+            return this;
+        }
+
+        /** The KPI store (default: in memory with the retention of {@link #retention}). */
+        public Builder kpis(KpiStore value) {
+            this.kpis = Objects.requireNonNull(value, "kpis");
+            return this;
+        }
+
+        /** The job queue, not started yet (default: in memory). */
+        public Builder queue(JobQueue value) {
+            this.queue = Objects.requireNonNull(value, "queue");
+            return this;
+        }
+
+        /** The stock service (default: simulated, see {@link #simulation}). */
+        public Builder stock(StockService value) {
+            this.stock = Objects.requireNonNull(value, "stock");
+            return this;
+        }
+
+        /** The payment gateway (default: simulated, see {@link #simulation}). */
+        public Builder payments(PaymentGateway value) {
+            this.payments = Objects.requireNonNull(value, "payments");
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** The zone whose days the KPIs count in, and of {@code placed_at} without offset (default UTC). */
+        public Builder zone(ZoneId value) {
+            this.zone = Objects.requireNonNull(value, "zone");
+            return this;
+        }
+
+        /** The reporting currency, ISO 4217 (default USD). */
+        public Builder currency(String value) {
+            this.currency = Objects.requireNonNull(value, "currency");
+            return this;
+        }
+
+        /** How long a day's KPIs are kept after its last update (default 30 days; zero = forever). */
+        public Builder retention(Duration value) {
+            this.retention = Objects.requireNonNull(value, "retention");
+            return this;
+        }
+
+        /** Adds a notification channel; without any, the log channel is used. */
+        public Builder notifier(Notifier value) {
+            this.notifiers.add(Objects.requireNonNull(value, "notifier"));
+            return this;
+        }
+
+        /** Adds an event subscriber of the application's own, delivered like analytics. */
+        public Builder subscriber(EventSubscriber value) {
+            this.subscribers.add(Objects.requireNonNull(value, "subscriber"));
+            return this;
+        }
+
+        /**
+         * Total worker threads, spread over the four queues with at least one each (default 8:
+         * import 1, processing 4, notifications 2, refunds 1).
+         */
+        public Builder workers(int total) {
+            this.workers = defaultWorkers(total);
+            return this;
+        }
+
+        /** Attempts of a throwing job before it goes to the failed list (default 3). */
+        public Builder jobAttempts(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("jobAttempts must be >= 1: " + value);
+            }
+            this.jobAttempts = value;
+            return this;
+        }
+
+        /** How long {@link OrderKpi#close()} lets running jobs finish (default 30 s). */
+        public Builder shutdownGrace(Duration value) {
+            this.shutdownGrace = Objects.requireNonNull(value, "shutdownGrace");
+            return this;
+        }
+
+        /** Retries of a subscriber that throws before its event is dead-lettered. */
+        public Builder relayRetry(RetryPolicy value) {
+            this.relayRetry = Objects.requireNonNull(value, "relayRetry");
+            return this;
+        }
+
+        /** Where uploaded imports are spooled (default: {@code orderkpi-imports} in the temp dir). */
+        public Builder spoolDirectory(Path value) {
+            this.spoolDirectory = Objects.requireNonNull(value, "spoolDirectory");
+            return this;
+        }
+
+        /** Seed and failure rates of the simulated stock service and payment gateway. */
+        public Builder simulation(long seedValue, double stockFailure, double paymentFailure, double refundFailure) {
+            this.seed = seedValue;
+            this.stockFailureRate = stockFailure;
+            this.paymentFailureRate = paymentFailure;
+            this.refundFailureRate = refundFailure;
+            return this;
+        }
+
+        /**
+         * A Micrometer {@code MeterRegistry} to publish meters to. Typed {@code Object} so that
+         * Micrometer stays optional: without it on the classpath, pass nothing and get no metrics.
+         */
+        public Builder meterRegistry(Object registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Builds and starts the instance.
+         *
+         * @throws io.orderkpi.core.analytics.KpiZoneMismatchException when the KPI store was
+         *         computed in another zone
+         */
+        public OrderKpi build() {
+            return new OrderKpi(this);
+        }
+
+        private static Map<String, Integer> defaultWorkers(int total) {
+            if (total < QueueNames.ALL.size()) {
+                throw new IllegalArgumentException("workers must be at least " + QueueNames.ALL.size()
+                        + " (one per queue): " + total);
+            }
+            int extra = total - QueueNames.ALL.size();
+            // Processing gets most of the extra threads, notifications some: that is where work waits.
+            int processing = 1 + (extra * 3 + 3) / 4;
+            int notifications = 1 + (extra - (processing - 1)) / 2 + (extra - (processing - 1)) % 2;
+            int refunds = 1;
+            int imports = total - processing - notifications - refunds;
+            Map<String, Integer> map = new LinkedHashMap<>();
+            map.put(QueueNames.ORDERS_IMPORT, imports);
+            map.put(QueueNames.ORDER_PROCESSING, processing);
+            map.put(QueueNames.NOTIFICATIONS, notifications);
+            map.put(QueueNames.REFUNDS, refunds);
+            return map;
+        }
+    }
+}

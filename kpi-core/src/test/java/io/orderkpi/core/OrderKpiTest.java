@@ -1,0 +1,124 @@
+package io.orderkpi.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orderkpi.core.analytics.KpiZoneMismatchException;
+import io.orderkpi.core.event.EventSubscriber;
+import io.orderkpi.core.event.EventType;
+import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.importer.ImportOptions;
+import io.orderkpi.core.memory.MemoryKpiStore;
+import io.orderkpi.core.memory.MemoryRecordStore;
+import io.orderkpi.core.order.Money;
+import io.orderkpi.core.order.NewOrder;
+import io.orderkpi.core.order.Order;
+import io.orderkpi.core.order.OrderChanges;
+import io.orderkpi.core.order.OrderItem;
+import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.core.queue.QueueNames;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OrderKpiTest {
+
+    @TempDir
+    Path dir;
+
+    static NewOrder newOrder(String number) {
+        return new NewOrder(number, "c1", "Ann", "ann@example.com", OrderStatus.PENDING, Money.parse("12.00"), "USD",
+                List.of(new OrderItem("P1", "Pen", "S1", 1, Money.parse("12.00"))), Instant.now());
+    }
+
+    OrderKpi.Builder quiet() {
+        return OrderKpi.builder().simulation(1, 0, 0, 0).spoolDirectory(dir).shutdownGrace(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void processesACreatedOrderAndDeliversItsEventsToAnExtraSubscriber() {
+        List<EventType> seen = new CopyOnWriteArrayList<>();
+        EventSubscriber audit = new EventSubscriber() {
+            @Override
+            public String name() {
+                return "audit";
+            }
+
+            @Override
+            public void handle(OutboxEvent event) {
+                seen.add(event.type());
+            }
+        };
+        try (OrderKpi kpi = quiet().subscriber(audit).build()) {
+            Order order = kpi.createOrder(newOrder("A-1"));
+            kpi.process(order.id());
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(seen).containsExactly(
+                    EventType.ORDER_PROCESS_STARTED, EventType.STOCK_RESERVED, EventType.PAYMENT_PROCESSED,
+                    EventType.ORDER_COMPLETED));
+            assertThat(kpi.records().orders().get(order.id()).orElseThrow().status()).isEqualTo(OrderStatus.COMPLETED);
+        }
+    }
+
+    @Test
+    void resumesOrdersLeftInAStepWhenItStarts() {
+        MemoryRecordStore records = new MemoryRecordStore();
+        Order order = records.orders().insert(newOrder("A-1"), List.of());
+        records.orders().transition(order.id(), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK, OrderChanges.none(),
+                List.of());
+
+        try (OrderKpi kpi = quiet().records(records).build()) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    records.orders().get(order.id()).orElseThrow().status()).isEqualTo(OrderStatus.COMPLETED));
+            assertThat(kpi.records()).isSameAs(records);
+        }
+    }
+
+    @Test
+    void refusesToStartOnKpiDataOfAnotherZone() {
+        MemoryKpiStore kpis = MemoryKpiStore.builder().build();
+        kpis.setZone(ZoneId.of("Europe/Paris"));
+
+        assertThatThrownBy(() -> quiet().kpis(kpis).build()).isInstanceOf(KpiZoneMismatchException.class)
+                .hasMessageContaining("Europe/Paris");
+    }
+
+    @Test
+    void publishesItsMetersToAMicrometerRegistry() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String csv = "order_number,customer_id,total_amount,item1_product_id,item1_quantity,item1_unit_price\n"
+                + "M-1,c1,5.00,P1,1,5.00\nM-2,c2,0,P1,1,5.00\n";
+        try (OrderKpi kpi = quiet().meterRegistry(registry).build()) {
+            var run = kpi.importStream(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                    ImportOptions.named("m.csv"), true).run();
+            kpi.importer().awaitFinished(run.importId(), Duration.ofSeconds(10));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(registry.get("orderkpi.import.rows").tag("result", "imported").counter().count())
+                        .isEqualTo(1);
+                assertThat(registry.get("orderkpi.import.rows").tag("result", "rejected").counter().count())
+                        .isEqualTo(1);
+                assertThat(registry.get("orderkpi.kpi.facts").tag("result", "applied").functionCounter().count())
+                        .isEqualTo(1);
+            });
+            assertThat(registry.get("orderkpi.queue.jobs").tag("queue", QueueNames.ORDER_PROCESSING)
+                    .tag("state", "completed").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("orderkpi.outbox.lag").tag("subscriber", "analytics").gauge().value()).isZero();
+        }
+    }
+
+    @Test
+    void refusesFewerWorkersThanQueues() {
+        assertThatThrownBy(() -> OrderKpi.builder().workers(3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one per queue");
+    }
+}

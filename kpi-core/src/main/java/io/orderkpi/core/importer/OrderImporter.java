@@ -280,6 +280,9 @@ public final class OrderImporter implements AutoCloseable {
                 if (closed || Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException("importer closed");
                 }
+                // Rows read are reported before the chunk can be applied, so progress never runs backwards.
+                long read = rowsRead;
+                notifyListeners(listener -> listener.onRowsRead(id, read));
                 if (run.dryRun()) {
                     recordDryRun(chunk, index >= run.chunksApplied(), seenInDryRun);
                 } else if (index >= run.chunksApplied()) {
@@ -287,8 +290,6 @@ public final class OrderImporter implements AutoCloseable {
                     queue.enqueue(JobRequest.of(QueueNames.ORDERS_IMPORT, CHUNK_JOB, ChunkCodec.encode(chunk))
                             .withDedupKey("import:" + id + ":chunk:" + index));
                 }
-                long read = rowsRead;
-                notifyListeners(listener -> listener.onRowsRead(id, read));
                 if (last) {
                     return;
                 }

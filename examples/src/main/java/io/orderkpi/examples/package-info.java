@@ -1,0 +1,2 @@
+/** Small runnable programs that show how to embed OrderKPI. */
+package io.orderkpi.examples;

@@ -1,0 +1,2 @@
+/** The OrderKPI server: HTTP API, configuration and wiring. */
+package io.orderkpi.server;

@@ -65,6 +65,7 @@ import org.slf4j.LoggerFactory;
 public final class OrderKpi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderKpi.class);
+    private static final long IDLE_POLL_MILLIS = 20;
 
     private final Clock clock;
     private final ZoneId zone;
@@ -147,6 +148,32 @@ public final class OrderKpi implements AutoCloseable {
         int refundJobs = refunds.enqueueUnfinished();
         int notificationJobs = notifications.resumePending();
         return new SweepReport(orders, imports, refundJobs, notificationJobs);
+    }
+
+    /**
+     * Waits until no job is pending or running and every subscriber has had every event: what an
+     * example, a test or a demo waits for after submitting work.
+     *
+     * @return false when that was not reached within {@code timeout}
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!isIdle()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            relay.wakeUp();
+            Thread.sleep(IDLE_POLL_MILLIS);
+        }
+        return true;
+    }
+
+    private boolean isIdle() {
+        boolean queuesIdle = queue.stats().values().stream().allMatch(s -> s.pending() == 0 && s.running() == 0);
+        return queuesIdle && relay.subscriberNames().stream()
+                .allMatch(name -> records.outbox().pending(name, 1).isEmpty())
+                // A subscriber may have queued work (notifications) while being delivered to.
+                && queue.stats().values().stream().allMatch(s -> s.pending() == 0 && s.running() == 0);
     }
 
     /** Stores one new order (validated by the caller, as a CSV row is); it waits for {@link #process}. */

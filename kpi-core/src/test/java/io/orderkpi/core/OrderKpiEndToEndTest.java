@@ -2,7 +2,6 @@ package io.orderkpi.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.orderkpi.core.analytics.DailyReport;
 import io.orderkpi.core.analytics.RangeReport;
@@ -122,14 +121,8 @@ class OrderKpiEndToEndTest {
         }
     }
 
-    private static void awaitSettled(OrderKpi kpi) {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            var stats = kpi.queue().stats();
-            boolean idle = stats.values().stream().allMatch(s -> s.pending() == 0 && s.running() == 0);
-            boolean delivered = kpi.records().outbox().pending("analytics", 1).isEmpty()
-                    && kpi.records().outbox().pending("notifications", 1).isEmpty();
-            return idle && delivered;
-        });
+    private static void awaitSettled(OrderKpi kpi) throws InterruptedException {
+        assertThat(kpi.awaitIdle(Duration.ofMinutes(3))).as("settled within 3 minutes").isTrue();
     }
 
     private static void assertGrossRevenueMatchesTheOrders(OrderKpi kpi, List<Order> orders, LocalDate from,

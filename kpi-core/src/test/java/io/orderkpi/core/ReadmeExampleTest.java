@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderkpi.core.importer.ImportOptions;
 import io.orderkpi.core.importer.ImportRun;
-import io.orderkpi.core.importer.ImportSubmission;
-import io.orderkpi.core.importer.OrderImporter;
+import io.orderkpi.core.analytics.RangeReport;
 import io.orderkpi.core.importer.SampleOrders;
-import io.orderkpi.core.memory.MemoryJobQueue;
-import io.orderkpi.core.memory.MemoryRecordStore;
-import io.orderkpi.core.queue.QueueNames;
-import io.orderkpi.core.spi.RecordStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,26 +24,25 @@ class ReadmeExampleTest {
     Path workDir;
 
     @Test
-    void theReadmeEmbeddingExampleImportsAGeneratedFile() throws Exception {
+    void theReadmeEmbeddingExampleImportsProcessesAndReports() throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             // README:begin
-            try (RecordStore records = new MemoryRecordStore();
-                    MemoryJobQueue queue = MemoryJobQueue.builder().build();
-                    OrderImporter importer = OrderImporter.builder(records, queue).build()) {
-                queue.start(Map.of(QueueNames.ORDERS_IMPORT, 1));
+            Path csv = workDir.resolve("orders.csv");
+            SampleOrders.write(csv, SampleOrders.Options.builder().count(2_000).seed(42).days(7).build());
 
-                Path csv = workDir.resolve("orders.csv");
-                SampleOrders.write(csv, SampleOrders.Options.builder().count(2_500).seed(42).days(7).build());
+            try (OrderKpi kpi = OrderKpi.builder().simulation(42, 0.10, 0.15, 0.05).build()) {
+                ImportRun run = kpi.importFile(csv, ImportOptions.named("orders.csv"), true).run();
+                kpi.importer().awaitFinished(run.importId(), Duration.ofMinutes(1));
+                kpi.awaitIdle(Duration.ofMinutes(1));
 
-                ImportSubmission submission = importer.submit(csv, ImportOptions.named("orders.csv"));
-                ImportRun run = importer.awaitFinished(submission.run().importId(), Duration.ofMinutes(1));
-
-                System.out.printf("%s: %d rows, %d imported, %d skipped, %d rejected%n", run.state(),
-                        run.counters().rowsRead(), run.counters().imported(),
-                        run.counters().skippedExisting(), run.counters().rejected());
+                LocalDate today = LocalDate.now(ZoneOffset.UTC);
+                RangeReport week = kpi.analytics().range(today.minusDays(6), today);
+                System.out.printf("%d orders: %d completed, %d failed, net revenue %s from %d customers%n",
+                        week.orderCount(), week.successfulOrders(), week.failedOrders(), week.totalRevenue(),
+                        week.uniqueCustomers());
             }
             // README:end
         } finally {
@@ -55,7 +50,7 @@ class ReadmeExampleTest {
         }
 
         assertThat(captured.toString(StandardCharsets.UTF_8))
-                .isEqualToIgnoringNewLines("completed: 2500 rows, 2500 imported, 0 skipped, 0 rejected");
+                .matches("2000 orders: \\d{4} completed, \\d{2,3} failed, net revenue \\d+\\.\\d\\d from \\d+ customers\\R");
     }
 
     @Test

@@ -267,8 +267,8 @@ public final class OrderKpi implements AutoCloseable {
     }
 
     /**
-     * Stops taking work: the importer's parsers stop, the queue's running jobs finish within the
-     * grace period (the rest stay queued), the relay stops; then the stores this instance created
+     * Stops taking work: the importer's parsers stop, the relay stops, the queue's running jobs
+     * finish within the grace period (the rest stay queued); then the stores this instance created
      * are closed. Idempotent.
      */
     @Override
@@ -278,8 +278,11 @@ public final class OrderKpi implements AutoCloseable {
         }
         closed = true;
         importer.close();
-        queue.shutdown(shutdownGrace);
+        // The relay stops first: a subscriber that queues work (notifications) must not hit a
+        // queue that is shutting down. Events of jobs that finish during the grace period stay
+        // in the outbox and are delivered at the next start.
         relay.close();
+        queue.shutdown(shutdownGrace);
         for (AutoCloseable resource : owned) {
             try {
                 resource.close();

@@ -109,9 +109,10 @@ class OrderKpiTest {
                         .isEqualTo(1);
                 assertThat(registry.get("orderkpi.kpi.facts").tag("result", "applied").functionCounter().count())
                         .isEqualTo(1);
+                // The event can be delivered before the job that caused it is counted as done.
+                assertThat(registry.get("orderkpi.queue.jobs").tag("queue", QueueNames.ORDER_PROCESSING)
+                        .tag("state", "completed").gauge().value()).isEqualTo(1);
             });
-            assertThat(registry.get("orderkpi.queue.jobs").tag("queue", QueueNames.ORDER_PROCESSING)
-                    .tag("state", "completed").gauge().value()).isEqualTo(1);
             assertThat(registry.get("orderkpi.outbox.lag").tag("subscriber", "analytics").gauge().value()).isZero();
         }
     }

@@ -528,7 +528,7 @@ public final class ServerConfig {
         if (Arrays.asList(allowed).contains(value)) {
             return value;
         }
-        throw bad(key, "not one of " + String.join("|", allowed), values.get(key));
+        throw bad(key, "not one of " + String.join(", ", allowed), values.get(key));
     }
 
     private ZoneId zone(String key) {

@@ -1,0 +1,180 @@
+package io.orderkpi.server;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orderkpi.core.OrderKpi;
+import io.orderkpi.server.http.ApiServer;
+import io.orderkpi.server.http.Router;
+import io.orderkpi.server.http.Routes;
+import io.orderkpi.server.routes.AnalyticsRoutes;
+import io.orderkpi.server.routes.HealthRoutes;
+import java.net.URI;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server: the {@link OrderKpi} facade built from a {@link ServerConfig}, its meters,
+ * and the HTTP API in front of it.
+ *
+ * <pre>{@code
+ * try (OrderKpiServer server = OrderKpiServer.start(ServerConfig.load(System.getenv(), Path.of("")))) {
+ *     server.awaitClosed();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops HTTP first, then the facade, whose workers finish
+ * running jobs within the shutdown grace period (the rest stay queued).
+ */
+public final class OrderKpiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrderKpiServer.class);
+
+    private final ServerConfig config;
+    private final PrometheusMeterRegistry meters;
+    private final JvmGcMetrics gcMetrics;
+    private final OrderKpi kpi;
+    private final BackgroundJobs jobs;
+    private final ServerState state = new ServerState();
+    private final ApiServer api;
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private boolean closed;
+
+    /**
+     * The endpoint groups, in registration order. To add endpoints, write a {@link Routes} class
+     * taking a {@link ServerContext} and list its constructor here.
+     */
+    public static List<Function<ServerContext, Routes>> routeGroups() {
+        return List.of(HealthRoutes::new, AnalyticsRoutes::new);
+    }
+
+    private OrderKpiServer(ServerConfig config) {
+        this.config = config;
+        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        long seed = config.simSeed().orElseGet(() -> new SplittableRandom().nextLong());
+        LOG.info("Stores: in-memory records, KPIs and queue (data lives only as long as this process);"
+                + " notifications: log{}", config.isDemo() ? " (demo mode)" : "");
+        this.kpi = OrderKpi.builder()
+                .workers(config.workers())
+                .jobAttempts(config.jobAttempts())
+                .shutdownGrace(config.shutdownGrace())
+                .zone(config.zone())
+                .currency(config.currency())
+                .retention(config.retention())
+                .simulation(seed, config.stockFailureRate(), config.paymentFailureRate(), config.refundFailureRate())
+                .meterRegistry(meters)
+                .build();
+        this.jobs = new BackgroundJobs(kpi.clock());
+        ServerContext context = new ServerContext(kpi, config, meters, jobs, state);
+        Router router = new Router();
+        routeGroups().forEach(group -> router.include(group.apply(context)));
+        try {
+            this.api = ApiServer.start(config, router, meters);
+        } catch (RuntimeException e) {
+            jobs.close();
+            kpi.close();
+            gcMetrics.close();
+            throw e;
+        }
+        LOG.info("OrderKPI listening on {} ({} workers, zone {}, auth {})", api.uri(), config.workers(),
+                config.zone(), config.apiToken().isPresent() ? "on" : "off");
+        if (config.isDemo()) {
+            DemoData.load(kpi, config.demoOrders(), seed);
+        }
+    }
+
+    /**
+     * Builds the facade from {@code config} and starts serving.
+     *
+     * @throws ConfigException when the configuration cannot be served by this version (MySQL or
+     *         Redis configured, a non-loopback bind without a token)
+     * @throws java.io.UncheckedIOException when the port cannot be bound
+     */
+    public static OrderKpiServer start(ServerConfig config) {
+        config.requireServable();
+        return new OrderKpiServer(config);
+    }
+
+    public URI uri() {
+        return api.uri();
+    }
+
+    /** The bound port (the actual one when the configuration asked for 0). */
+    public int port() {
+        return api.port();
+    }
+
+    public OrderKpi kpi() {
+        return kpi;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitClosed() throws InterruptedException {
+        closedLatch.await();
+    }
+
+    /**
+     * Closes this server when the JVM is asked to stop (SIGTERM, Ctrl-C): HTTP stops, the workers
+     * drain within the grace period, and the process exits with 0, since stopping on request is
+     * a success.
+     */
+    public void closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            boolean wasOpen = closeReportingOpen();
+            if (wasOpen) {
+                LOG.info("Stopped on signal");
+                // Halting is the only way to choose the exit status from a shutdown hook.
+                Runtime.getRuntime().halt(0);
+            }
+        }, "okpi-shutdown"));
+    }
+
+    /** Stops HTTP, then the facade (draining the workers within the grace period). Idempotent. */
+    @Override
+    public void close() {
+        closeReportingOpen();
+    }
+
+    private boolean closeReportingOpen() {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+        }
+        LOG.info("Stopping: HTTP first, then the workers (grace {} s)", config.shutdownGrace().toSeconds());
+        state.markStopping();
+        try {
+            api.close();
+            jobs.close();
+            kpi.close();
+            gcMetrics.close();
+            meters.close();
+        } finally {
+            closedLatch.countDown();
+        }
+        return true;
+    }
+}

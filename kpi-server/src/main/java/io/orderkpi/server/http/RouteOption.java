@@ -1,0 +1,14 @@
+package io.orderkpi.server.http;
+
+/** How a route is guarded and run; see {@link Router#add}. */
+public enum RouteOption {
+    /** Never needs a token ({@code /health}, {@code /}, static files). */
+    PUBLIC,
+    /** An analytics read: opened to everyone by {@code ORDERKPI_PUBLIC_ANALYTICS=true} (GET only). */
+    ANALYTICS,
+    /**
+     * An upload: runs on the small import pool (429 when it is full) and may send up to
+     * {@code ORDERKPI_MAX_UPLOAD_BYTES}; read it with {@link Request#body()}.
+     */
+    UPLOAD
+}

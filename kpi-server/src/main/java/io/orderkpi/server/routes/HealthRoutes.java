@@ -1,0 +1,79 @@
+package io.orderkpi.server.routes;
+
+import io.orderkpi.core.analytics.Analytics;
+import io.orderkpi.server.ServerContext;
+import io.orderkpi.server.http.Request;
+import io.orderkpi.server.http.Response;
+import io.orderkpi.server.http.RouteOption;
+import io.orderkpi.server.http.Router;
+import io.orderkpi.server.http.Routes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /health} (liveness, no token), {@code GET /ready} (each store, the outbox relay and
+ * the workers; 503 when one is not ok) and {@code GET /metrics} (Prometheus text format).
+ */
+public final class HealthRoutes implements Routes {
+
+    /** The Prometheus text exposition format the registry's {@code scrape()} writes. */
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final ServerContext context;
+
+    public HealthRoutes(ServerContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void register(Router router) {
+        router.get("/health", this::health, RouteOption.PUBLIC)
+                .get("/ready", this::ready)
+                .get("/metrics", this::metrics);
+    }
+
+    record Health(String status) {
+    }
+
+    record Ready(String status, Map<String, String> checks) {
+    }
+
+    private Response health(Request request) {
+        return Response.json(200, new Health("ok"));
+    }
+
+    private Response ready(Request request) {
+        Map<String, String> checks = new LinkedHashMap<>();
+        checks.put("records", check(() -> {
+            context.kpi().records().outbox().pending(Analytics.SUBSCRIBER, 1);
+            return "ok";
+        }));
+        checks.put("kpis", check(() -> {
+            context.kpi().kpis().zone();
+            return "ok";
+        }));
+        checks.put("relay", check(() -> context.kpi().relay().isHealthy() ? "ok" : "not running"));
+        checks.put("workers", check(() -> {
+            if (context.state().stopping()) {
+                return "stopping";
+            }
+            context.kpi().queue().stats();
+            return "ok";
+        }));
+        boolean ready = checks.values().stream().allMatch("ok"::equals);
+        return Response.json(ready ? 200 : 503, new Ready(ready ? "ready" : "not_ready", checks));
+    }
+
+    private static String check(Supplier<String> probe) {
+        try {
+            return probe.get();
+        } catch (RuntimeException e) {
+            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        }
+    }
+
+    private Response metrics(Request request) {
+        return Response.text(200, PROMETHEUS_TEXT, context.meters().scrape());
+    }
+}

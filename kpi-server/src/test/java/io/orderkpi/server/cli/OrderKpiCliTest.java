@@ -1,0 +1,106 @@
+package io.orderkpi.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orderkpi.server.OrderKpiServer;
+import io.orderkpi.server.TestServers;
+import io.orderkpi.server.http.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line, run in-process. */
+class OrderKpiCliTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private OrderKpiCli cli(Map<String, String> env) {
+        return new OrderKpiCli(env, dir, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void serveDemoShowsRevenueOfTheLastWeekWithinAMinute() throws Exception {
+        AtomicReference<OrderKpiServer> started = new AtomicReference<>();
+        OrderKpiCli cli = cli(Map.of("ORDERKPI_WORKERS", "4", "ORDERKPI_SHUTDOWN_GRACE_SECONDS", "2",
+                "ORDERKPI_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/ignored-in-demo")).onServerStarted(started::set);
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> cli.execute("serve", "--demo", "300", "--port", "0"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> started.get() != null || exit.isDone());
+        OrderKpiServer server = started.get();
+        assertThat(server).as(err.toString()).isNotNull();
+        try {
+            LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                JsonNode kpis = Json.MAPPER.readTree(TestServers.get(server, "/api/v1/analytics/daily/" + yesterday)
+                        .body()).get("data").get("kpis");
+                return kpis.get("total_revenue").decimalValue().signum() > 0;
+            });
+            assertThat(out.toString()).contains("OrderKPI listening on " + server.uri());
+        } finally {
+            server.close();
+        }
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void aUsageErrorExitsWith2AndOneLine() {
+        int status = cli(Map.of()).execute("serve", "--port", "abc");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString().lines()).hasSize(1).first().asString().startsWith("error: ");
+        assertThat(cli(Map.of()).execute("no-such-command")).isEqualTo(2);
+    }
+
+    @Test
+    void aBadConfigurationExitsWith1AndNamesTheKey() {
+        int status = cli(Map.of("ORDERKPI_PORT", "abc")).execute("serve");
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("error: ORDERKPI_PORT: not a port number 'abc'" + System.lineSeparator());
+    }
+
+    @Test
+    void configPrintShowsTheEffectiveConfigurationWithSecretsRedacted() {
+        int status = cli(Map.of("ORDERKPI_API_TOKEN", TestServers.API_TOKEN, "ORDERKPI_SMTP_PASSWORD", "hunter2",
+                "ORDERKPI_WORKERS", "12")).execute("config", "print");
+
+        assertThat(status).isZero();
+        assertThat(out.toString()).contains("ORDERKPI_API_TOKEN=****", "ORDERKPI_SMTP_PASSWORD=****",
+                "ORDERKPI_WORKERS=12", "ORDERKPI_PORT=8088", "ORDERKPI_READ_TOKEN=\n")
+                .doesNotContain(TestServers.API_TOKEN, "hunter2");
+    }
+
+    @Test
+    void generateSampleWritesTheFileAndSaysSo() throws IOException {
+        int status = cli(Map.of()).execute("orders", "generate-sample", "25", "sample.csv", "--seed", "3", "--days", "2");
+
+        assertThat(status).isZero();
+        assertThat(Files.readAllLines(dir.resolve("sample.csv"))).hasSizeGreaterThanOrEqualTo(26);
+        assertThat(out.toString()).startsWith("Wrote 25 sample orders over 2 days (seed 3) to ");
+    }
+
+    @Test
+    void helpWorksEverywhere() {
+        assertThat(cli(Map.of()).execute("--help")).isZero();
+        assertThat(cli(Map.of()).execute("serve", "--help")).isZero();
+        assertThat(cli(Map.of()).execute("orders", "generate-sample", "--help")).isZero();
+        assertThat(out.toString()).contains("serve", "generate-sample", "--demo");
+    }
+}

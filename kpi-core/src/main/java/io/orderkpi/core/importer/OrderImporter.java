@@ -223,7 +223,11 @@ public final class OrderImporter implements AutoCloseable {
         }
     }
 
-    private ImportSettings settings(Instant startedAt) {
+    /**
+     * The parse settings of an import (or of one order validated like a CSV row, see
+     * {@link OrderValidation}) that starts at {@code startedAt}: this importer's currency and zone.
+     */
+    public ImportSettings settings(Instant startedAt) {
         return new ImportSettings(currency, zone, startedAt);
     }
 

@@ -157,6 +157,7 @@ public final class OrderImporter implements AutoCloseable {
                 file.sha256(), options.dryRun(), options.chunkSize(), now, file.path().toString()));
         LOG.info("Import {} of {} ({} bytes, sha256 {}){} queued", run.importId(), run.sourceName(), file.bytes(),
                 file.sha256(), run.dryRun() ? " as a dry run" : "");
+        notifyListeners(listener -> listener.onQueued(run));
         parsers.execute(() -> parse(run, spooled));
         return new ImportSubmission(run, false);
     }

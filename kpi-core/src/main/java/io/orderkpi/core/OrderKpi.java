@@ -81,6 +81,8 @@ public final class OrderKpi implements AutoCloseable {
     private final Duration shutdownGrace;
     private final List<AutoCloseable> owned;
     private final Set<String> importsToProcess = ConcurrentHashMap.newKeySet();
+    /** The {@code process} argument of the import being submitted on this thread. */
+    private final ThreadLocal<Boolean> processSubmitted = new ThreadLocal<>();
     private volatile boolean closed;
 
     private OrderKpi(Builder b) {
@@ -191,23 +193,37 @@ public final class OrderKpi implements AutoCloseable {
      * for the workflow as its chunk is stored.
      */
     public ImportSubmission importFile(Path file, ImportOptions options, boolean process) {
-        return track(importer.submit(file, options), process);
+        processSubmitted.set(process);
+        try {
+            return importer.submit(file, options);
+        } finally {
+            processSubmitted.remove();
+        }
     }
 
     /** Imports an uploaded stream (spooled to disk while read); see {@link #importFile}. */
     public ImportSubmission importStream(InputStream csv, ImportOptions options, boolean process) {
-        return track(importer.submit(csv, options), process);
-    }
-
-    private ImportSubmission track(ImportSubmission submission, boolean process) {
-        if (process && !submission.alreadyImported() && !submission.run().dryRun()) {
-            importsToProcess.add(submission.run().importId());
+        processSubmitted.set(process);
+        try {
+            return importer.submit(csv, options);
+        } finally {
+            processSubmitted.remove();
         }
-        return submission;
     }
 
     /** Queues the orders of a chunk that the import asked to process. */
     private final class ProcessImportedOrders implements ImportListener {
+        /**
+         * Runs on the submitting thread before the first chunk can be applied: marking the import
+         * only after {@code submit} returned would miss the orders of chunks applied meanwhile.
+         */
+        @Override
+        public void onQueued(ImportRun run) {
+            if (Boolean.TRUE.equals(processSubmitted.get()) && !run.dryRun()) {
+                importsToProcess.add(run.importId());
+            }
+        }
+
         @Override
         public void onChunkApplied(ChunkOutcome outcome) {
             if (importsToProcess.contains(outcome.run().importId())) {

@@ -157,6 +157,7 @@ public final class OrderImporter implements AutoCloseable {
                 file.sha256(), options.dryRun(), options.chunkSize(), now, file.path().toString()));
         LOG.info("Import {} of {} ({} bytes, sha256 {}){} queued", run.importId(), run.sourceName(), file.bytes(),
                 file.sha256(), run.dryRun() ? " as a dry run" : "");
+        notifyListeners(listener -> listener.onQueued(run));
         parsers.execute(() -> parse(run, spooled));
         return new ImportSubmission(run, false);
     }
@@ -223,7 +224,11 @@ public final class OrderImporter implements AutoCloseable {
         }
     }
 
-    private ImportSettings settings(Instant startedAt) {
+    /**
+     * The parse settings of an import (or of one order validated like a CSV row, see
+     * {@link OrderValidation}) that starts at {@code startedAt}: this importer's currency and zone.
+     */
+    public ImportSettings settings(Instant startedAt) {
         return new ImportSettings(currency, zone, startedAt);
     }
 

@@ -45,6 +45,7 @@ public final class OrderKpiServer implements AutoCloseable {
     private final BackgroundJobs jobs;
     private final ServerState state = new ServerState();
     private final ApiServer api;
+    private final Router router;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private boolean closed;
 
@@ -80,8 +81,9 @@ public final class OrderKpiServer implements AutoCloseable {
                 .build();
         this.jobs = new BackgroundJobs(kpi.clock());
         ServerContext context = new ServerContext(kpi, config, meters, jobs, state);
-        Router router = new Router();
+        this.router = new Router();
         routeGroups().forEach(group -> router.include(group.apply(context)));
+        io.orderkpi.server.routes.OperationsRoutes.operations(kpi, config).forEach(router::include);
         try {
             this.api = ApiServer.start(config, router, meters);
         } catch (RuntimeException e) {
@@ -120,6 +122,11 @@ public final class OrderKpiServer implements AutoCloseable {
 
     public OrderKpi kpi() {
         return kpi;
+    }
+
+    /** Every route this server answers, in registration order (for the OpenAPI coverage test). */
+    public List<io.orderkpi.server.http.Route> routes() {
+        return router.routes();
     }
 
     public ServerConfig config() {

@@ -39,9 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,9 +78,6 @@ public final class OrderKpi implements AutoCloseable {
     private final OutboxRelay relay;
     private final Duration shutdownGrace;
     private final List<AutoCloseable> owned;
-    private final Set<String> importsToProcess = ConcurrentHashMap.newKeySet();
-    /** The {@code process} argument of the import being submitted on this thread. */
-    private final ThreadLocal<Boolean> processSubmitted = new ThreadLocal<>();
     private volatile boolean closed;
 
     private OrderKpi(Builder b) {
@@ -193,48 +188,30 @@ public final class OrderKpi implements AutoCloseable {
      * for the workflow as its chunk is stored.
      */
     public ImportSubmission importFile(Path file, ImportOptions options, boolean process) {
-        processSubmitted.set(process);
-        try {
-            return importer.submit(file, options);
-        } finally {
-            processSubmitted.remove();
-        }
+        return importer.submit(file, options.withProcess(process));
     }
 
     /** Imports an uploaded stream (spooled to disk while read); see {@link #importFile}. */
     public ImportSubmission importStream(InputStream csv, ImportOptions options, boolean process) {
-        processSubmitted.set(process);
-        try {
-            return importer.submit(csv, options);
-        } finally {
-            processSubmitted.remove();
-        }
+        return importer.submit(csv, options.withProcess(process));
     }
 
-    /** Queues the orders of a chunk that the import asked to process. */
-    private final class ProcessImportedOrders implements ImportListener {
-        /**
-         * Runs on the submitting thread before the first chunk can be applied: marking the import
-         * only after {@code submit} returned would miss the orders of chunks applied meanwhile.
-         */
-        @Override
-        public void onQueued(ImportRun run) {
-            if (Boolean.TRUE.equals(processSubmitted.get()) && !run.dryRun()) {
-                importsToProcess.add(run.importId());
-            }
-        }
+    /** Imports an uploaded stream with the options as given ({@link ImportOptions#process()} included). */
+    public ImportSubmission importStream(InputStream csv, ImportOptions options) {
+        return importer.submit(csv, options);
+    }
 
+    /**
+     * Queues the orders of a chunk whose import asked for processing. The wish is stored with the
+     * import, so a chunk applied after a restart is processed too.
+     */
+    private final class ProcessImportedOrders implements ImportListener {
         @Override
         public void onChunkApplied(ChunkOutcome outcome) {
-            if (importsToProcess.contains(outcome.run().importId())) {
+            if (outcome.run().processOrders()) {
                 outcome.inserted().stream().filter(order -> !order.status().isFinal())
                         .forEach(order -> workflow.enqueue(queue, order.id()));
             }
-        }
-
-        @Override
-        public void onFinished(ImportRun run) {
-            importsToProcess.remove(run.importId());
         }
     }
 

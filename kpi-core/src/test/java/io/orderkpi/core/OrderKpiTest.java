@@ -118,6 +118,26 @@ class OrderKpiTest {
     }
 
     @Test
+    void processesTheOrdersOfEveryChunkOfAnImportThatAsksForIt() throws Exception {
+        StringBuilder csv = new StringBuilder(
+                "order_number,customer_id,total_amount,item1_product_id,item1_quantity,item1_unit_price\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append("P-").append(i).append(",c").append(i % 7).append(",5.00,P1,1,5.00\n");
+        }
+        try (OrderKpi kpi = quiet().build()) {
+            var run = kpi.importStream(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
+                    ImportOptions.named("p.csv").withChunkSize(1), true).run();
+
+            assertThat(run.processOrders()).isTrue();
+            kpi.importer().awaitFinished(run.importId(), Duration.ofSeconds(20));
+            assertThat(kpi.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            var page = kpi.records().orders().list(io.orderkpi.core.spi.OrderQuery.firstPage(100));
+            assertThat(page.items()).hasSize(40)
+                    .allSatisfy(order -> assertThat(order.status()).isEqualTo(OrderStatus.COMPLETED));
+        }
+    }
+
+    @Test
     void refusesFewerWorkersThanQueues() {
         assertThatThrownBy(() -> OrderKpi.builder().workers(3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("one per queue");

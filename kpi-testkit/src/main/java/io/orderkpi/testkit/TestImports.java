@@ -107,7 +107,7 @@ public final class TestImports {
         }
 
         public ImportRun build() {
-            return ImportRun.queued(importId, sourceName, sha256, dryRun, chunkSize, createdAt, source);
+            return ImportRun.queued(importId, sourceName, sha256, dryRun, false, chunkSize, createdAt, source);
         }
     }
 

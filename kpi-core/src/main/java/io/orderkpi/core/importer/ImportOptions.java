@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param force      import again even when a file with the same SHA-256 was imported (existing
  *                   orders are still skipped)
  * @param dryRun     validate and count, store no order
+ * @param process    queue every imported order in a non-final status for the workflow, as its
+ *                   chunk is stored (kept with the import, so a resumed import does it too)
  */
-public record ImportOptions(String sourceName, int chunkSize, boolean force, boolean dryRun) {
+public record ImportOptions(String sourceName, int chunkSize, boolean force, boolean dryRun, boolean process) {
 
     public static final int DEFAULT_CHUNK_SIZE = 1_000;
     public static final int MAX_CHUNK_SIZE = 100_000;
@@ -24,18 +26,22 @@ public record ImportOptions(String sourceName, int chunkSize, boolean force, boo
     }
 
     public static ImportOptions named(String sourceName) {
-        return new ImportOptions(sourceName, DEFAULT_CHUNK_SIZE, false, false);
+        return new ImportOptions(sourceName, DEFAULT_CHUNK_SIZE, false, false, false);
     }
 
     public ImportOptions withChunkSize(int size) {
-        return new ImportOptions(sourceName, size, force, dryRun);
+        return new ImportOptions(sourceName, size, force, dryRun, process);
     }
 
     public ImportOptions withForce(boolean value) {
-        return new ImportOptions(sourceName, chunkSize, value, dryRun);
+        return new ImportOptions(sourceName, chunkSize, value, dryRun, process);
     }
 
     public ImportOptions withDryRun(boolean value) {
-        return new ImportOptions(sourceName, chunkSize, force, value);
+        return new ImportOptions(sourceName, chunkSize, force, value, process);
+    }
+
+    public ImportOptions withProcess(boolean value) {
+        return new ImportOptions(sourceName, chunkSize, force, dryRun, value);
     }
 }

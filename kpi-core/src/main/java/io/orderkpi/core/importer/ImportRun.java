@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param sourceName      file name or label the user gave
  * @param sha256          lower-case hex SHA-256 of the file's bytes: its identity
  * @param dryRun          validate and count only, store no order
+ * @param processOrders   queue the imported orders in a non-final status for the workflow
  * @param chunkSize       rows per chunk job
  * @param startedAt       the instant the import started: {@code placed_at} of rows without one,
  *                        stored so resumed chunks agree
@@ -23,8 +24,8 @@ import java.util.Objects;
  * @param error           why the import failed, when it did
  */
 public record ImportRun(String importId, String sourceName, String sha256, ImportState state, boolean dryRun,
-        int chunkSize, Instant startedAt, ImportCounters counters, long chunksApplied, long chunksTotal,
-        @Nullable String source, @Nullable String error, Instant createdAt, Instant updatedAt,
+        boolean processOrders, int chunkSize, Instant startedAt, ImportCounters counters, long chunksApplied,
+        long chunksTotal, @Nullable String source, @Nullable String error, Instant createdAt, Instant updatedAt,
         @Nullable Instant finishedAt) {
 
     public ImportRun {
@@ -42,14 +43,14 @@ public record ImportRun(String importId, String sourceName, String sha256, Impor
     }
 
     /** A new run, queued, nothing applied. */
-    public static ImportRun queued(String importId, String sourceName, String sha256, boolean dryRun, int chunkSize,
-            Instant now, @Nullable String source) {
-        return new ImportRun(importId, sourceName, sha256, ImportState.QUEUED, dryRun, chunkSize, now,
+    public static ImportRun queued(String importId, String sourceName, String sha256, boolean dryRun,
+            boolean processOrders, int chunkSize, Instant now, @Nullable String source) {
+        return new ImportRun(importId, sourceName, sha256, ImportState.QUEUED, dryRun, processOrders, chunkSize, now,
                 ImportCounters.ZERO, 0, -1, source, null, now, now, null);
     }
 
     public ImportRun withState(ImportState newState, @Nullable String newError, Instant now) {
-        return new ImportRun(importId, sourceName, sha256, newState, dryRun, chunkSize, startedAt, counters,
+        return new ImportRun(importId, sourceName, sha256, newState, dryRun, processOrders, chunkSize, startedAt, counters,
                 chunksApplied, chunksTotal, source, newError, createdAt, now, newState.isFinished() ? now : finishedAt);
     }
 
@@ -57,7 +58,7 @@ public record ImportRun(String importId, String sourceName, String sha256, Impor
     public ImportRun withChunkApplied(ImportCounters delta, boolean last, Instant now) {
         long applied = chunksApplied + 1;
         ImportState newState = last ? ImportState.COMPLETED : ImportState.RUNNING;
-        return new ImportRun(importId, sourceName, sha256, newState, dryRun, chunkSize, startedAt,
+        return new ImportRun(importId, sourceName, sha256, newState, dryRun, processOrders, chunkSize, startedAt,
                 counters.plus(delta), applied, last ? applied : -1, source, error, createdAt, now,
                 last ? now : finishedAt);
     }

@@ -154,7 +154,8 @@ public final class OrderImporter implements AutoCloseable {
         Instant now = clock.instant();
         checkHeader(file.path(), now);
         ImportRun run = records.imports().create(ImportRun.queued(UUID.randomUUID().toString(), options.sourceName(),
-                file.sha256(), options.dryRun(), options.chunkSize(), now, file.path().toString()));
+                file.sha256(), options.dryRun(), options.process() && !options.dryRun(), options.chunkSize(), now,
+                file.path().toString()));
         LOG.info("Import {} of {} ({} bytes, sha256 {}){} queued", run.importId(), run.sourceName(), file.bytes(),
                 file.sha256(), run.dryRun() ? " as a dry run" : "");
         notifyListeners(listener -> listener.onQueued(run));

@@ -52,11 +52,11 @@ public final class ImportRoutes implements Routes {
         checkContentType(request.header("Content-Type"));
         ImportOptions options = new ImportOptions(request.query("name").orElse("upload.csv"),
                 request.clampedInt("chunk", ImportOptions.DEFAULT_CHUNK_SIZE, 1, ImportOptions.MAX_CHUNK_SIZE),
-                request.booleanParam("force", false), request.booleanParam("dry_run", false));
-        boolean process = request.booleanParam("process", false);
+                request.booleanParam("force", false), request.booleanParam("dry_run", false),
+                request.booleanParam("process", false));
         ImportSubmission submission;
         try {
-            submission = kpi.importStream(request.body(), options, process);
+            submission = kpi.importStream(request.body(), options);
         } catch (ImportRefusedException e) {
             throw ApiException.badRequest(e.getMessage());
         }

@@ -125,7 +125,7 @@ final class AnalyticsCommand implements Runnable {
                 Path target = cli.workingDir().resolve(output != null ? output
                         : Path.of("daily-report-" + day + "." + export.name()));
                 if (export == ExportFormat.json) {
-                    Files.writeString(target, ApiClient.MAPPER.writeValueAsString(data) + System.lineSeparator(),
+                    Files.writeString(target, ApiClient.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(data) + System.lineSeparator(),
                             StandardCharsets.UTF_8);
                     cli.out().println("Exported the daily report to " + target);
                 } else {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -48,7 +47,6 @@ final class ApiClient {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
     /** Short requests: a server that takes longer is in trouble and the user should know. */
@@ -145,7 +143,9 @@ final class ApiClient {
         });
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(base.getPath() + path))
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.fromPublisher(stream, size));
+                // An empty file still goes to the server, which refuses it with its own message.
+                .POST(size == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.fromPublisher(stream, size));
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         return send(request);
     }

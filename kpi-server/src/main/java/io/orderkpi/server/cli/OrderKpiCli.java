@@ -123,7 +123,8 @@ public final class OrderKpiCli {
     /** The root command: only groups and subcommands. */
     @Command(name = "orderkpi", mixinStandardHelpOptions = true, version = "OrderKPI 0.1.0",
             description = "Import and process orders; daily KPIs and leaderboards.",
-            subcommands = {ServeCommand.class, OrdersCommand.class, ConfigCommand.class,
+            subcommands = {ServeCommand.class, OrdersCommand.class, AnalyticsCommand.class, RefundsCommand.class,
+                NotificationsCommand.class, QueueCommand.class, ConfigCommand.class,
                 CommandLine.HelpCommand.class})
     static final class Root implements Runnable {
 

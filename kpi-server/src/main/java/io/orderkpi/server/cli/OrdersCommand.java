@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
  * listing it in {@code subcommands}.
  */
 @Command(name = "orders", mixinStandardHelpOptions = true, description = "Order commands.",
-        subcommands = {GenerateSampleCommand.class})
+        subcommands = {GenerateSampleCommand.class, ImportCommand.class, OrderApiCommands.Process.class,
+            OrderApiCommands.ListOrders.class, OrderApiCommands.Stuck.class, OrderApiCommands.Recover.class})
 final class OrdersCommand implements Runnable {
 
     @CommandLine.Spec

@@ -65,7 +65,7 @@ final class QueueCommand implements Runnable {
                         q.path("paused").asBoolean() ? "paused" : "running",
                         Tables.text(q.get("pending")), Tables.text(q.get("running")), Tables.text(q.get("completed")),
                         Tables.text(q.get("failed")), Tables.text(q.get("throughput_per_minute")),
-                        millis(q.get("wait_p50_millis")), millis(q.get("wait_p95_millis"))));
+                        millis(q.get("wait_p50_ms")), millis(q.get("wait_p95_ms"))));
             }
             Tables.print(out, List.of("Queue", "State", "Pending", "Running", "Completed", "Failed", "Jobs/min",
                     "Wait p50", "Wait p95"), rows);
@@ -96,7 +96,7 @@ final class QueueCommand implements Runnable {
             query.put("queue", queue);
             query.put("q", search);
             List<JsonNode> jobs = list(server.client().get(ApiClient.path("/api/v1/queues/failed", query)).data(),
-                    "jobs");
+                    "failed_jobs");
             PrintWriter out = OrderKpiCli.current().out();
             if (jobs.isEmpty()) {
                 out.println("No failed jobs.");

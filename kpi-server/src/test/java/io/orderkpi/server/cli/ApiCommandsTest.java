@@ -240,9 +240,9 @@ class ApiCommandsTest {
     void queueStatusShowsEveryQueue() {
         api.on("GET /api/v1/queues", 200, """
                 {"success":true,"data":{"queues":[{"queue":"order-processing","paused":false,"pending":5,"running":2,
-                 "completed":100,"failed":1,"throughput_per_minute":40,"wait_p50_millis":12,"wait_p95_millis":80},
+                 "completed":100,"failed":1,"throughput_per_minute":40,"wait_p50_ms":12,"wait_p95_ms":80},
                  {"queue":"notifications","paused":true,"pending":0,"running":0,"completed":7,"failed":0,
-                 "throughput_per_minute":0,"wait_p50_millis":0,"wait_p95_millis":0}]}}""");
+                 "throughput_per_minute":0,"wait_p50_ms":0,"wait_p95_ms":0}]}}""");
 
         assertThat(run("queue", "status")).isZero();
 
@@ -255,7 +255,7 @@ class ApiCommandsTest {
     @Test
     void queueFailedRetryForgetPauseContinueClear() {
         api.on("GET /api/v1/queues/failed", 200, """
-                {"success":true,"data":{"jobs":[{"id":"6f1c","queue":"refunds","type":"refund","attempts":3,
+                {"success":true,"data":{"failed_jobs":[{"id":"6f1c","queue":"refunds","type":"refund","attempts":3,
                  "last_error":"Gateway timeout\\n at ...","failed_at":"2025-11-16T12:00:00Z"}],"next_cursor":null}}""")
                 .on("POST /api/v1/queues/failed/6f1c/retry", 202, "{\"success\":true,\"data\":{}}")
                 .on("POST /api/v1/queues/failed/retry-all", 202, "{\"success\":true,\"data\":{\"retried\":4}}")

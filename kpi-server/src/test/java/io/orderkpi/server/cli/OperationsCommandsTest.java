@@ -1,0 +1,101 @@
+package io.orderkpi.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orderkpi.core.importer.SampleOrders;
+import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.server.OrderKpiServer;
+import io.orderkpi.server.TestServers;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The orders, refunds, notifications and queue commands against a real server over HTTP. */
+class OperationsCommandsTest {
+
+    @TempDir
+    Path serverDir;
+
+    @TempDir
+    Path dir;
+
+    OrderKpiServer server;
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() {
+        server = TestServers.start(serverDir, Map.of());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private int run(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        Map<String, String> env = new HashMap<>();
+        env.put("ORDERKPI_URL", server.uri().toString());
+        return new OrderKpiCli(env, dir, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void importsAFileWithItsRejectedRowsThenListsProcessesRefundsAndShowsTheQueues() throws Exception {
+        Path csv = dir.resolve("orders.csv");
+        SampleOrders.write(csv, SampleOrders.Options.builder().count(120).seed(9).days(3).now(Instant.now()).build());
+        Files.writeString(csv, "ORD-BAD-1,c1,Ann,a@example.com,pending,-5,USD,,P1,Pen,S1,1,1.00\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        assertThat(run("orders", "import", csv.toString(), "--process")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("120").contains("rejected");
+        Path rejected = dir.resolve("orders.csv.rejected.csv");
+        assertThat(rejected).exists();
+        assertThat(Files.readString(rejected)).contains("ORD-BAD-1").contains("total_amount");
+        assertThat(server.kpi().awaitIdle(Duration.ofSeconds(30))).isTrue();
+
+        assertThat(run("orders", "import", csv.toString())).isZero();
+        assertThat(out.toString().toLowerCase()).contains("already imported");
+
+        assertThat(run("orders", "list", "--status", "completed", "--limit", "5")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Found 5 order(s):").contains("completed");
+        assertThat(run("orders", "list", "--customer-id", "nobody")).isZero();
+        assertThat(out.toString()).contains("No orders found.");
+
+        long completedId = server.kpi().records().orders()
+                .list(io.orderkpi.core.spi.OrderQuery.firstPage(1).withStatus(OrderStatus.COMPLETED))
+                .items().get(0).id();
+        assertThat(run("orders", "process", Long.toString(completedId))).isEqualTo(1);
+        assertThat(err.toString()).contains("already completed");
+
+        assertThat(run("refunds", "process", Long.toString(completedId), "--type", "partial", "--amount", "1.00",
+                "--refund-id", "cli-r1")).as(err.toString()).isZero();
+        assertThat(server.kpi().awaitIdle(Duration.ofSeconds(30))).isTrue();
+        assertThat(run("refunds", "list", "--order-id", Long.toString(completedId))).isZero();
+        assertThat(out.toString()).contains("cli-r1");
+
+        assertThat(run("notifications", "list", "--order-id", Long.toString(completedId), "--status", "sent"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("order_completed");
+
+        assertThat(run("queue", "status")).isZero();
+        assertThat(out.toString()).contains("order-processing").contains("notifications");
+        assertThat(run("queue", "pause", "refunds")).isZero();
+        assertThat(server.kpi().queue().isPaused("refunds")).isTrue();
+        assertThat(run("queue", "continue", "refunds")).isZero();
+        assertThat(server.kpi().queue().isPaused("refunds")).isFalse();
+        assertThat(run("queue", "failed")).isZero();
+        assertThat(out.toString()).contains("No failed jobs.");
+        assertThat(run("queue", "pause", "no-such-queue")).isEqualTo(1);
+    }
+}

@@ -208,9 +208,16 @@ public final class OrderKpi implements AutoCloseable {
     private final class ProcessImportedOrders implements ImportListener {
         @Override
         public void onChunkApplied(ChunkOutcome outcome) {
-            if (outcome.run().processOrders()) {
+            if (!outcome.run().processOrders()) {
+                return;
+            }
+            try {
                 outcome.inserted().stream().filter(order -> !order.status().isFinal())
                         .forEach(order -> workflow.enqueue(queue, order.id()));
+            } catch (IllegalStateException shuttingDown) {
+                // A chunk finished during shutdown: its orders stay pending for process-pending.
+                LOG.warn("Import {}: orders of a chunk applied during shutdown were not queued ({}); "
+                        + "queue them with process-pending", outcome.run().importId(), shuttingDown.getMessage());
             }
         }
     }

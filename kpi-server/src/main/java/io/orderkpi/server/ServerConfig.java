@@ -331,6 +331,11 @@ public final class ServerConfig {
         return queue;
     }
 
+    /** The JDBC URL of the MySQL record store, when one is configured. */
+    public Optional<String> mysqlUrl() {
+        return mysqlUrl;
+    }
+
     public String mysqlMigrate() {
         return mysqlMigrate;
     }

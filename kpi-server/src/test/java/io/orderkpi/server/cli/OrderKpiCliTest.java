@@ -77,6 +77,18 @@ class OrderKpiCliTest {
     }
 
     @Test
+    void dbMigrateSaysWhatItNeedsAndThatMysqlIsNotAvailableYet() {
+        assertThat(cli(Map.of()).execute("db", "migrate")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: ORDERKPI_MYSQL_URL is not set").hasLineCount(1);
+
+        err.getBuffer().setLength(0);
+        assertThat(cli(Map.of("ORDERKPI_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/orderkpi")).execute("db", "migrate"))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("in memory only").contains("not available yet").hasLineCount(1);
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void configPrintShowsTheEffectiveConfigurationWithSecretsRedacted() {
         int status = cli(Map.of("ORDERKPI_API_TOKEN", TestServers.API_TOKEN, "ORDERKPI_SMTP_PASSWORD", "hunter2",
                 "ORDERKPI_WORKERS", "12")).execute("config", "print");

@@ -13,7 +13,6 @@ import io.orderkpi.core.analytics.RangeReport;
 import io.orderkpi.core.importer.ImportOptions;
 import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.importer.SampleOrders;
-import io.orderkpi.core.queue.QueueStats;
 import io.orderkpi.server.http.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -54,20 +53,19 @@ class AnalyticsApiTest {
         ImportSubmission submission = kpi.importStream(new ByteArrayInputStream(
                 csv.toString().getBytes(StandardCharsets.UTF_8)), ImportOptions.named("analytics-test.csv"), true);
         kpi.importer().awaitFinished(submission.run().importId(), Duration.ofMinutes(1));
-        await().atMost(Duration.ofSeconds(60)).until(() -> settled(kpi));
+        assertThat(awaitIdle(kpi)).as("settled within 60 s").isTrue();
         busyDay = today.minusDays(1);
         assertThat(kpi.analytics().daily(busyDay, 10).totals().successfulOrders()).isPositive();
     }
 
     /** Every queue idle and every event delivered: the KPIs are final. */
-    static boolean settled(OrderKpi kpi) {
-        for (QueueStats stats : kpi.queue().stats().values()) {
-            if (stats.pending() > 0 || stats.running() > 0) {
-                return false;
-            }
+    private static boolean awaitIdle(OrderKpi kpi) {
+        try {
+            return kpi.awaitIdle(Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return kpi.relay().subscriberNames().stream().allMatch(name -> kpi.relay().lag(name).isZero())
-                && kpi.records().outbox().pending("analytics", 1).isEmpty();
     }
 
     @AfterAll

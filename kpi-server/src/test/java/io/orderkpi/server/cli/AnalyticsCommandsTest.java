@@ -1,7 +1,6 @@
 package io.orderkpi.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.core.OrderKpi;
@@ -10,7 +9,6 @@ import io.orderkpi.core.analytics.LeaderboardEntry;
 import io.orderkpi.core.importer.ImportOptions;
 import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.importer.SampleOrders;
-import io.orderkpi.core.queue.QueueStats;
 import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.ServerConfig;
 import io.orderkpi.server.TestServers;
@@ -60,20 +58,19 @@ class AnalyticsCommandsTest {
         ImportSubmission submission = kpi.importStream(new ByteArrayInputStream(
                 csv.toString().getBytes(StandardCharsets.UTF_8)), ImportOptions.named("cli-test.csv"), true);
         kpi.importer().awaitFinished(submission.run().importId(), Duration.ofMinutes(1));
-        await().atMost(Duration.ofSeconds(60)).until(() -> settled(kpi));
+        assertThat(awaitIdle(kpi)).as("settled within 60 s").isTrue();
         busyDay = today.minusDays(1);
         assertThat(kpi.analytics().daily(busyDay, 10).leaderboard()).hasSizeGreaterThan(3);
     }
 
     /** Every queue idle and every event delivered: the KPIs are final. */
-    private static boolean settled(OrderKpi kpi) {
-        for (QueueStats stats : kpi.queue().stats().values()) {
-            if (stats.pending() > 0 || stats.running() > 0) {
-                return false;
-            }
+    private static boolean awaitIdle(OrderKpi kpi) {
+        try {
+            return kpi.awaitIdle(Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return kpi.relay().subscriberNames().stream().allMatch(name -> kpi.relay().lag(name).isZero())
-                && kpi.records().outbox().pending("analytics", 1).isEmpty();
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package io.orderkpi.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderkpi.server.cli.Listing.Column;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -11,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,6 +41,27 @@ final class AnalyticsCommand implements Runnable {
      */
     static LocalDate serverToday(ApiClient client) {
         return LocalDate.parse(client.get("/api/v1/analytics/daily/today").data().path("date").asText());
+    }
+
+    /** --from/--to/--days of backfill and verify; a picocli mixin, so both commands declare them alike. */
+    static final class DayRange {
+
+        @Option(names = "--from", paramLabel = "DATE", description = "First day, YYYY-MM-DD.")
+        LocalDate from;
+
+        @Option(names = "--to", paramLabel = "DATE", description = "Last day, YYYY-MM-DD (default today).")
+        LocalDate to;
+
+        @Option(names = "--days", paramLabel = "N", description = "Days ending --to (default 30); not with --from.")
+        Integer days;
+
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec spec;
+
+        /** [from, to]; see {@link AnalyticsCommand#range}. */
+        LocalDate[] resolve(ApiClient client) {
+            return range(spec, client, from, to, days);
+        }
     }
 
     /** [from, to] from --from/--to/--days; --days counts back from --to or the server's today. */
@@ -157,12 +177,8 @@ final class AnalyticsCommand implements Runnable {
                 return;
             }
             out.println("Top " + limit + " Customers");
-            List<List<String>> rows = new ArrayList<>();
-            for (JsonNode entry : board) {
-                rows.add(List.of(Tables.text(entry.get("rank")), Tables.text(entry.get("customer_id")),
-                        Tables.money(entry.get("total_spent"))));
-            }
-            Tables.print(out, List.of("Rank", "Customer ID", "Total Spent"), rows);
+            Listing.table(out, board, List.of(Column.text("Rank", "rank"), Column.text("Customer ID", "customer_id"),
+                    Column.money("Total Spent", "total_spent")));
         }
 
         static Path leaderboardFile(Path target) {
@@ -197,14 +213,8 @@ final class AnalyticsCommand implements Runnable {
                 "Without --from: the last --days days (default 30) ending --to or today, in the server's zone."})
     static final class Backfill implements Callable<Integer> {
 
-        @Option(names = "--from", paramLabel = "DATE", description = "First day, YYYY-MM-DD.")
-        LocalDate from;
-
-        @Option(names = "--to", paramLabel = "DATE", description = "Last day, YYYY-MM-DD (default today).")
-        LocalDate to;
-
-        @Option(names = "--days", paramLabel = "N", description = "Days ending --to (default 30); not with --from.")
-        Integer days;
+        @Mixin
+        DayRange dates;
 
         @Option(names = "--force", description = "Rebuild every day of the range, replacing what is stored.")
         boolean force;
@@ -219,19 +229,13 @@ final class AnalyticsCommand implements Runnable {
         @Mixin
         ServerOptions server;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() throws InterruptedException {
             OrderKpiCli cli = OrderKpiCli.current();
             ApiClient client = server.client();
-            LocalDate[] range = range(spec, client, from, to, days);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("from", range[0].toString());
-            body.put("to", range[1].toString());
-            body.put("force", force);
-            JsonNode job = client.post("/api/v1/analytics/backfill", body).data();
+            LocalDate[] range = dates.resolve(client);
+            JsonNode job = client.post("/api/v1/analytics/backfill",
+                    ApiClient.params("from", range[0].toString(), "to", range[1].toString(), "force", force)).data();
             String id = job.path("job_id").asText();
             cli.out().println("Backfill job " + id + " queued for " + range[0] + " to " + range[1]
                     + (force ? " (force: every day rebuilt)" : ""));
@@ -241,7 +245,7 @@ final class AnalyticsCommand implements Runnable {
             }
             JsonNode done = Polling.until(timeout, Duration.ofMillis(250),
                     () -> client.get("/api/v1/analytics/backfill/" + ApiClient.segment(id)).data(),
-                    status -> isFinal(status.path("state").asText()),
+                    status -> Polling.isFinal(status.path("state").asText()),
                     "Backfill job " + id + " is still running after " + timeout + "; check it with GET"
                             + " /api/v1/analytics/backfill/" + id);
             if (done.path("state").asText().equals("failed")) {
@@ -251,10 +255,6 @@ final class AnalyticsCommand implements Runnable {
                     + " day(s) rebuilt.");
             return 0;
         }
-
-        private static boolean isFinal(String state) {
-            return state.equals("completed") || state.equals("failed");
-        }
     }
 
     /** {@code analytics verify [--from --to]}: compares the KPI store with a recomputation; exit 1 when they differ. */
@@ -263,43 +263,29 @@ final class AnalyticsCommand implements Runnable {
                 "Without --from: the last --days days (default 30) ending --to or today, in the server's zone."})
     static final class Verify implements Callable<Integer> {
 
-        @Option(names = "--from", paramLabel = "DATE", description = "First day, YYYY-MM-DD.")
-        LocalDate from;
-
-        @Option(names = "--to", paramLabel = "DATE", description = "Last day, YYYY-MM-DD (default today).")
-        LocalDate to;
-
-        @Option(names = "--days", paramLabel = "N", description = "Days ending --to (default 30); not with --from.")
-        Integer days;
+        @Mixin
+        DayRange dates;
 
         @Mixin
         ServerOptions server;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             OrderKpiCli cli = OrderKpiCli.current();
             ApiClient client = server.client();
-            LocalDate[] range = from != null && to != null ? new LocalDate[] {from, to}
-                    : range(spec, client, from, to, days);
-            Map<String, Object> query = new LinkedHashMap<>();
-            query.put("start_date", range[0]);
-            query.put("end_date", range[1]);
-            JsonNode data = client.get(ApiClient.path("/api/v1/analytics/verify", query)).data();
+            // Both ends given: the server checks them itself, so no request for the server's today.
+            LocalDate[] range = dates.from != null && dates.to != null ? new LocalDate[] {dates.from, dates.to}
+                    : dates.resolve(client);
+            JsonNode data = client.get(ApiClient.path("/api/v1/analytics/verify",
+                    ApiClient.params("start_date", range[0], "end_date", range[1]))).data();
             List<JsonNode> differences = Tables.elements(data.get("differences"));
             String span = data.path("start_date").asText() + " to " + data.path("end_date").asText();
             if (differences.isEmpty()) {
                 cli.out().println("No differences between the KPI store and the orders from " + span + ".");
                 return 0;
             }
-            List<List<String>> rows = new ArrayList<>();
-            for (JsonNode d : differences) {
-                rows.add(List.of(Tables.text(d.get("date")), Tables.text(d.get("field")), Tables.text(d.get("stored")),
-                        Tables.text(d.get("expected"))));
-            }
-            Tables.print(cli.out(), List.of("Date", "Field", "Stored", "Expected"), rows);
+            Listing.table(cli.out(), differences, List.of(Column.text("Date", "date"), Column.text("Field", "field"),
+                    Column.text("Stored", "stored"), Column.text("Expected", "expected")));
             cli.out().flush();
             cli.err().println("error: " + differences.size() + " KPI difference(s) from " + span
                     + "; rebuild with: analytics backfill --force --from " + data.path("start_date").asText()

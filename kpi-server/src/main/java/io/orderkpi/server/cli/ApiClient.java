@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -92,6 +93,23 @@ final class ApiClient {
             }
         });
         return joiner.length() == 0 ? path : path + "?" + joiner;
+    }
+
+    /**
+     * Name/value pairs in their order, for a query ({@link #path}) or a JSON body; a {@code null}
+     * value is left out, so an option the user did not give is not sent at all.
+     */
+    static Map<String, Object> params(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("params takes name/value pairs");
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                params.put((String) namesAndValues[i], namesAndValues[i + 1]);
+            }
+        }
+        return params;
     }
 
     /** One path segment, encoded (an order number or queue name may hold any character). */

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -65,11 +64,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         ApiClient client = server.client();
         ImportProgress progress = ImportProgress.forOutput(cli.out(), System.console() != null);
-        Map<String, Object> query = new LinkedHashMap<>();
-        query.put("chunk", chunk);
-        query.put("force", force);
-        query.put("dry_run", dryRun);
-        query.put("process", process);
+        Map<String, Object> query = ApiClient.params("chunk", chunk, "force", force, "dry_run", dryRun, "process", process);
         long size = sizeOf(source);
         ApiClient.ApiResponse answer = client.upload(ApiClient.path("/api/v1/imports", query), source,
                 "text/csv; charset=utf-8", sent -> progress.uploaded(sent, size));
@@ -81,7 +76,7 @@ final class ImportCommand implements Callable<Integer> {
             JsonNode current = client.get(statusPath).data();
             progress.status(current);
             return current;
-        }, s -> isFinal(s.path("state").asText()),
+        }, s -> Polling.isFinal(s.path("state").asText()),
                 "Import " + id + " is still running after " + timeout + "; follow it with GET " + statusPath);
         progress.finished();
         PrintWriter out = cli.out();
@@ -108,10 +103,6 @@ final class ImportCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new CliException("Cannot read " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    static boolean isFinal(String state) {
-        return state.equals("completed") || state.equals("failed");
     }
 
     /** The one-line result: what was read, imported, skipped and rejected. */

@@ -51,7 +51,7 @@ final class ImportProgress {
 
     synchronized void status(JsonNode status) {
         long now = clock.getAsLong();
-        boolean last = ImportCommand.isFinal(status.path("state").asText());
+        boolean last = Polling.isFinal(status.path("state").asText());
         if (due(last)) {
             show(counters(status, rowsPerSecond(status.path("rows_read").asLong(), now - startedAt)));
         }

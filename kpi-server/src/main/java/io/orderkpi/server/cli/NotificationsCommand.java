@@ -1,11 +1,8 @@
 package io.orderkpi.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import io.orderkpi.server.cli.Listing.Column;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +26,13 @@ final class NotificationsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List notifications, newest first.")
     static final class ListNotifications implements Callable<Integer> {
 
+        private static final List<Column> COLUMNS = List.of(Column.text("Order ID", "order_id"),
+                Column.text("Refund ID", "refund_id"), Column.text("Customer", "customer_id"),
+                Column.text("Type", "type"), Column.text("Channel", "channel"), Column.text("State", "state"),
+                Column.text("Attempts", "attempts"), Column.text("Sent At", "sent_at"),
+                // A notification without an error shows an empty cell, not "-": nothing went wrong.
+                new Column("Error", n -> n.hasNonNull("error_message") ? Tables.text(n.get("error_message")) : ""));
+
         @Option(names = "--order-id", paramLabel = "ID", description = "Only this order's notifications.")
         Long orderId;
 
@@ -49,29 +53,10 @@ final class NotificationsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Map<String, Object> query = new LinkedHashMap<>();
-            query.put("order_id", orderId);
-            query.put("customer_id", customerId);
-            query.put("type", type);
-            query.put("state", status);
-            query.put("limit", limit);
-            List<JsonNode> list = Tables.elements(
-                    server.client().get(ApiClient.path("/api/v1/notifications", query)).data().get("notifications"));
-            PrintWriter out = OrderKpiCli.current().out();
-            if (list.isEmpty()) {
-                out.println("No notifications found.");
-                return 0;
-            }
-            out.println("Found " + list.size() + " notification(s):");
-            List<List<String>> rows = new ArrayList<>();
-            for (JsonNode n : list) {
-                rows.add(List.of(Tables.text(n.get("order_id")), Tables.text(n.get("refund_id")),
-                        Tables.text(n.get("customer_id")), Tables.text(n.get("type")), Tables.text(n.get("channel")),
-                        Tables.text(n.get("state")), Tables.text(n.get("attempts")), Tables.text(n.get("sent_at")),
-                        n.hasNonNull("error_message") ? Tables.text(n.get("error_message")) : ""));
-            }
-            Tables.print(out, List.of("Order ID", "Refund ID", "Customer", "Type", "Channel", "State", "Attempts",
-                    "Sent At", "Error"), rows);
+            JsonNode data = Listing.get(server, "/api/v1/notifications", ApiClient.params("order_id", orderId,
+                    "customer_id", customerId, "type", type, "state", status, "limit", limit));
+            Listing.print(OrderKpiCli.current().out(), Tables.elements(data.get("notifications")),
+                    "No notifications found.", "notification(s):", COLUMNS);
             return 0;
         }
     }

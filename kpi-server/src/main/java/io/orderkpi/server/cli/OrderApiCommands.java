@@ -1,11 +1,9 @@
 package io.orderkpi.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderkpi.server.cli.Listing.Column;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,16 +17,11 @@ final class OrderApiCommands {
     private OrderApiCommands() {
     }
 
-    /** Prints orders as the seed's table: ID, Order Number, Customer, Status, Total, Placed At. */
-    static void printOrders(PrintWriter out, List<JsonNode> orders) {
-        List<List<String>> rows = new ArrayList<>();
-        for (JsonNode o : orders) {
-            rows.add(List.of(Tables.text(o.get("id")), Tables.text(o.get("order_number")),
-                    Tables.text(o.get("customer_id")), Tables.text(o.get("status")),
-                    Tables.amount(o.get("total_amount"), o.get("currency")), Tables.text(o.get("placed_at"))));
-        }
-        Tables.print(out, List.of("ID", "Order Number", "Customer", "Status", "Total", "Placed At"), rows);
-    }
+    /** Orders as the seed's table shows them. */
+    static final List<Column> ORDER_COLUMNS = List.of(Column.text("ID", "id"),
+            Column.text("Order Number", "order_number"), Column.text("Customer", "customer_id"),
+            Column.text("Status", "status"), new Column("Total", o -> Tables.amount(o.get("total_amount"), o.get("currency"))),
+            Column.text("Placed At", "placed_at"));
 
     /** {@code orders process ID | --all-pending}. */
     @Command(name = "process", mixinStandardHelpOptions = true,
@@ -52,19 +45,15 @@ final class OrderApiCommands {
             if ((id == null) == !allPending) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give either an order ID or --all-pending");
             }
-            OrderKpiCli cli = OrderKpiCli.current();
-            ApiClient client = server.client();
-            if (allPending) {
-                JsonNode data = client.post("/api/v1/orders/process-pending", null).data();
-                cli.out().println("Pending orders queued for processing" + jobSuffix(data) + ".");
-            } else {
-                JsonNode data = client.post("/api/v1/orders/" + id + "/process", null).data();
-                cli.out().println("Order " + id + " queued for processing" + jobSuffix(data) + ".");
-            }
-            return 0;
+            return allPending
+                    ? Actions.post(server, "/api/v1/orders/process-pending",
+                            data -> "Pending orders queued for processing" + jobSuffix(data) + ".")
+                    : Actions.post(server, "/api/v1/orders/" + id + "/process",
+                            data -> "Order " + id + " queued for processing" + jobSuffix(data) + ".");
         }
     }
 
+    /** " (job ID)" when the answer names the job it queued. */
     static String jobSuffix(JsonNode data) {
         JsonNode job = data.get("job_id");
         return job == null || job.isNull() ? "" : " (job " + job.asText() + ")";
@@ -97,21 +86,13 @@ final class OrderApiCommands {
             if (limit < 1 || limit > 500) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1..500: " + limit);
             }
-            Map<String, Object> query = new LinkedHashMap<>();
-            query.put("status", status);
-            query.put("customer_id", customerId);
-            query.put("order_number", orderNumber);
-            query.put("limit", limit);
-            JsonNode data = server.client().get(ApiClient.path("/api/v1/orders", query)).data();
-            List<JsonNode> orders = Tables.elements(data.get("orders"));
+            JsonNode data = Listing.get(server, "/api/v1/orders", ApiClient.params("status", status,
+                    "customer_id", customerId, "order_number", orderNumber, "limit", limit));
             PrintWriter out = OrderKpiCli.current().out();
-            if (orders.isEmpty()) {
-                out.println("No orders found.");
-                return 0;
-            }
-            out.println("Found " + orders.size() + " order(s):");
-            printOrders(out, orders);
-            if (data.hasNonNull("next_cursor")) {
+            boolean any = Listing.print(out, Tables.elements(data.get("orders")), "No orders found.", "order(s):",
+                    ORDER_COLUMNS);
+            // Only the first page is shown: the list is for a look, not an export.
+            if (any && data.hasNonNull("next_cursor")) {
                 out.println("More orders match; raise --limit or narrow the filters.");
             }
             return 0;
@@ -131,16 +112,9 @@ final class OrderApiCommands {
 
         @Override
         public Integer call() {
-            JsonNode data = server.client().get(ApiClient.path("/api/v1/orders/stuck", Map.of("minutes", minutes)))
-                    .data();
-            List<JsonNode> orders = Tables.elements(data.get("orders"));
-            PrintWriter out = OrderKpiCli.current().out();
-            if (orders.isEmpty()) {
-                out.println("No stuck orders.");
-                return 0;
-            }
-            out.println("Found " + orders.size() + " stuck order(s); queue them again with: orders recover");
-            printOrders(out, orders);
+            JsonNode data = Listing.get(server, "/api/v1/orders/stuck", ApiClient.params("minutes", minutes));
+            Listing.print(OrderKpiCli.current().out(), Tables.elements(data.get("orders")), "No stuck orders.",
+                    "stuck order(s); queue them again with: orders recover", ORDER_COLUMNS);
             return 0;
         }
     }
@@ -154,11 +128,8 @@ final class OrderApiCommands {
 
         @Override
         public Integer call() {
-            JsonNode data = server.client().post("/api/v1/orders/recover", null).data();
-            JsonNode queued = data.get("queued");
-            OrderKpiCli.current().out().println((queued != null && queued.isNumber()
-                    ? queued.asText() + " stuck order(s)" : "Stuck orders") + " queued again" + jobSuffix(data) + ".");
-            return 0;
+            return Actions.post(server, "/api/v1/orders/recover", data -> (data.path("queued").isNumber()
+                    ? data.get("queued").asText() + " stuck order(s)" : "Stuck orders") + " queued again" + jobSuffix(data) + ".");
         }
     }
 }

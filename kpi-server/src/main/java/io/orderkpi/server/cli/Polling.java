@@ -13,6 +13,11 @@ final class Polling {
     private Polling() {
     }
 
+    /** Whether a server job's state is final: {@code completed} or {@code failed} (backfills and imports alike). */
+    static boolean isFinal(String state) {
+        return state.equals("completed") || state.equals("failed");
+    }
+
     /** Polls until {@code done} holds, then returns that status; a {@link CliException} with {@code timeoutMessage} after {@code timeout}. */
     static <T> T until(Duration timeout, Duration interval, Supplier<T> status, Predicate<T> done, String timeoutMessage)
             throws InterruptedException {

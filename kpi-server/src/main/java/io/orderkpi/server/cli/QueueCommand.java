@@ -1,9 +1,8 @@
 package io.orderkpi.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderkpi.server.cli.Listing.Column;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -48,6 +47,15 @@ final class QueueCommand implements Runnable {
             description = "Per queue: pending, running, completed and failed jobs, throughput and wait times.")
     static final class Status implements Callable<Integer> {
 
+        private static final List<Column> COLUMNS = List.of(
+                new Column("Queue", q -> Tables.text(q.has("queue") ? q.get("queue") : q.get("name"))),
+                new Column("State", q -> q.path("paused").asBoolean() ? "paused" : "running"),
+                Column.text("Pending", "pending"), Column.text("Running", "running"),
+                Column.text("Completed", "completed"), Column.text("Failed", "failed"),
+                Column.text("Jobs/min", "throughput_per_minute"),
+                new Column("Wait p50", q -> millis(q.get("wait_p50_ms"))),
+                new Column("Wait p95", q -> millis(q.get("wait_p95_ms"))));
+
         @Mixin
         ServerOptions server;
 
@@ -59,16 +67,7 @@ final class QueueCommand implements Runnable {
                 out.println("No queues.");
                 return 0;
             }
-            List<List<String>> rows = new ArrayList<>();
-            for (JsonNode q : queues) {
-                rows.add(List.of(Tables.text(q.has("queue") ? q.get("queue") : q.get("name")),
-                        q.path("paused").asBoolean() ? "paused" : "running",
-                        Tables.text(q.get("pending")), Tables.text(q.get("running")), Tables.text(q.get("completed")),
-                        Tables.text(q.get("failed")), Tables.text(q.get("throughput_per_minute")),
-                        millis(q.get("wait_p50_ms")), millis(q.get("wait_p95_ms"))));
-            }
-            Tables.print(out, List.of("Queue", "State", "Pending", "Running", "Completed", "Failed", "Jobs/min",
-                    "Wait p50", "Wait p95"), rows);
+            Listing.table(out, queues, COLUMNS);
             return 0;
         }
 
@@ -81,6 +80,11 @@ final class QueueCommand implements Runnable {
     @Command(name = "failed", mixinStandardHelpOptions = true, description = "List failed jobs with their last error.")
     static final class Failed implements Callable<Integer> {
 
+        private static final List<Column> COLUMNS = List.of(Column.text("ID", "id"), Column.text("Queue", "queue"),
+                Column.text("Type", "type"), Column.text("Attempts", "attempts"), Column.text("Failed At", "failed_at"),
+                // The first line only: a stack trace would break the table.
+                new Column("Error", j -> Tables.text(j.get("last_error")).lines().findFirst().orElse("")));
+
         @Option(names = "--queue", paramLabel = "NAME", description = "Only this queue's failed jobs.")
         String queue;
 
@@ -92,32 +96,49 @@ final class QueueCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Map<String, Object> query = new LinkedHashMap<>();
-            query.put("queue", queue);
-            query.put("q", search);
-            List<JsonNode> jobs = list(server.client().get(ApiClient.path("/api/v1/queues/failed", query)).data(),
-                    "failed_jobs");
-            PrintWriter out = OrderKpiCli.current().out();
-            if (jobs.isEmpty()) {
-                out.println("No failed jobs.");
-                return 0;
-            }
-            out.println("Found " + jobs.size() + " failed job(s):");
-            List<List<String>> rows = new ArrayList<>();
-            for (JsonNode j : jobs) {
-                String error = Tables.text(j.get("last_error")).lines().findFirst().orElse("");
-                rows.add(List.of(Tables.text(j.get("id")), Tables.text(j.get("queue")), Tables.text(j.get("type")),
-                        Tables.text(j.get("attempts")), Tables.text(j.get("failed_at")), error));
-            }
-            Tables.print(out, List.of("ID", "Queue", "Type", "Attempts", "Failed At", "Error"), rows);
+            JsonNode data = Listing.get(server, "/api/v1/queues/failed", ApiClient.params("queue", queue, "q", search));
+            Listing.print(OrderKpiCli.current().out(), list(data, "failed_jobs"), "No failed jobs.", "failed job(s):",
+                    COLUMNS);
             return 0;
         }
     }
 
-    /** Checks that exactly one of ID and --all was given. */
-    static void oneOf(CommandLine.Model.CommandSpec spec, String id, boolean all) {
-        if ((id == null) == !all) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give either a job ID or --all");
+    /** The failed jobs retry and forget act on: one ID, or --all (of --queue); a picocli mixin. */
+    static final class FailedJobs {
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The failed job's id.")
+        String id;
+
+        @Option(names = "--all", description = "Every failed job (of --queue when given).")
+        boolean all;
+
+        @Option(names = "--queue", paramLabel = "NAME", description = "With --all: only this queue.")
+        String queue;
+
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec spec;
+
+        /** Checks that exactly one of ID and --all was given; returns whether it was --all. */
+        boolean all() {
+            if ((id == null) == !all) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give either a job ID or --all");
+            }
+            return all;
+        }
+
+        /** The bulk route with its {@code queue} filter. */
+        String bulk(String path) {
+            return ApiClient.path(path, ApiClient.params("queue", queue));
+        }
+
+        /** The single job's route. */
+        String one(String path) {
+            return path + "/" + ApiClient.segment(id);
+        }
+
+        /** " in QUEUE" when --queue narrowed the bulk action. */
+        String in() {
+            return queue == null ? "" : " in " + queue;
         }
     }
 
@@ -125,35 +146,19 @@ final class QueueCommand implements Runnable {
     @Command(name = "retry", mixinStandardHelpOptions = true, description = "Queue failed jobs again: one, or all (of a queue).")
     static final class Retry implements Callable<Integer> {
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The failed job's id.")
-        String id;
-
-        @Option(names = "--all", description = "Every failed job (of --queue when given).")
-        boolean all;
-
-        @Option(names = "--queue", paramLabel = "NAME", description = "With --all: only this queue.")
-        String queue;
+        @Mixin
+        FailedJobs jobs;
 
         @Mixin
         ServerOptions server;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
-            oneOf(spec, id, all);
-            ApiClient client = server.client();
-            PrintWriter out = OrderKpiCli.current().out();
-            if (all) {
-                JsonNode data = client.post(ApiClient.path("/api/v1/queues/failed/retry-all", queueQuery(queue)), null)
-                        .data();
-                out.println(count(data, "retried") + " failed job(s) queued again" + of(queue) + ".");
-            } else {
-                client.post("/api/v1/queues/failed/" + ApiClient.segment(id) + "/retry", null);
-                out.println("Failed job " + id + " queued again.");
-            }
-            return 0;
+            return jobs.all()
+                    ? Actions.post(server, jobs.bulk("/api/v1/queues/failed/retry-all"),
+                            data -> Actions.count(data, "retried") + " failed job(s) queued again" + jobs.in() + ".")
+                    : Actions.post(server, jobs.one("/api/v1/queues/failed") + "/retry",
+                            data -> "Failed job " + jobs.id + " queued again.");
         }
     }
 
@@ -161,55 +166,20 @@ final class QueueCommand implements Runnable {
     @Command(name = "forget", mixinStandardHelpOptions = true, description = "Delete failed jobs: one, or all (of a queue).")
     static final class Forget implements Callable<Integer> {
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The failed job's id.")
-        String id;
-
-        @Option(names = "--all", description = "Every failed job (of --queue when given).")
-        boolean all;
-
-        @Option(names = "--queue", paramLabel = "NAME", description = "With --all: only this queue.")
-        String queue;
+        @Mixin
+        FailedJobs jobs;
 
         @Mixin
         ServerOptions server;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
-            oneOf(spec, id, all);
-            ApiClient client = server.client();
-            PrintWriter out = OrderKpiCli.current().out();
-            if (all) {
-                JsonNode data = client.delete(ApiClient.path("/api/v1/queues/failed", queueQuery(queue))).data();
-                out.println(count(data, "forgotten") + " failed job(s) forgotten" + of(queue) + ".");
-            } else {
-                client.delete("/api/v1/queues/failed/" + ApiClient.segment(id));
-                out.println("Failed job " + id + " forgotten.");
-            }
-            return 0;
+            return jobs.all()
+                    ? Actions.delete(server, jobs.bulk("/api/v1/queues/failed"),
+                            data -> Actions.count(data, "forgotten") + " failed job(s) forgotten" + jobs.in() + ".")
+                    : Actions.delete(server, jobs.one("/api/v1/queues/failed"),
+                            data -> "Failed job " + jobs.id + " forgotten.");
         }
-    }
-
-    private static Map<String, Object> queueQuery(String queue) {
-        Map<String, Object> query = new LinkedHashMap<>();
-        query.put("queue", queue);
-        return query;
-    }
-
-    private static String of(String queue) {
-        return queue == null ? "" : " in " + queue;
-    }
-
-    /** The count a bulk answer reports, under its own name or {@code count}; "All" when it reports none. */
-    static String count(JsonNode data, String name) {
-        for (String field : List.of(name, "count")) {
-            if (data.path(field).isNumber()) {
-                return data.get(field).asText();
-            }
-        }
-        return "All";
     }
 
     /** {@code queue pause NAME}. */
@@ -224,9 +194,7 @@ final class QueueCommand implements Runnable {
 
         @Override
         public Integer call() {
-            server.client().post("/api/v1/queues/" + ApiClient.segment(name) + "/pause", null);
-            OrderKpiCli.current().out().println("Queue " + name + " paused.");
-            return 0;
+            return Actions.post(server, route(name) + "/pause", data -> "Queue " + name + " paused.");
         }
     }
 
@@ -242,9 +210,7 @@ final class QueueCommand implements Runnable {
 
         @Override
         public Integer call() {
-            server.client().post("/api/v1/queues/" + ApiClient.segment(name) + "/continue", null);
-            OrderKpiCli.current().out().println("Queue " + name + " continued.");
-            return 0;
+            return Actions.post(server, route(name) + "/continue", data -> "Queue " + name + " continued.");
         }
     }
 
@@ -260,9 +226,13 @@ final class QueueCommand implements Runnable {
 
         @Override
         public Integer call() {
-            JsonNode data = server.client().delete("/api/v1/queues/" + ApiClient.segment(name) + "/jobs").data();
-            OrderKpiCli.current().out().println(count(data, "cleared") + " pending job(s) cleared from " + name + ".");
-            return 0;
+            return Actions.delete(server, route(name) + "/jobs",
+                    data -> Actions.count(data, "cleared") + " pending job(s) cleared from " + name + ".");
         }
+    }
+
+    /** A queue's own route. */
+    private static String route(String name) {
+        return "/api/v1/queues/" + ApiClient.segment(name);
     }
 }

@@ -1,10 +1,8 @@
 package io.orderkpi.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
+import io.orderkpi.server.cli.Listing.Column;
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,17 +65,8 @@ final class RefundsCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--amount must be > 0 with at most 2 decimals: " + amount.toPlainString());
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("type", effective.name());
-            if (amount != null) {
-                body.put("amount", amount);
-            }
-            if (reason != null) {
-                body.put("reason", reason);
-            }
-            if (refundId != null) {
-                body.put("refund_id", refundId);
-            }
+            Map<String, Object> body = ApiClient.params("type", effective.name(), "amount", amount, "reason", reason,
+                    "refund_id", refundId);
             ApiClient.ApiResponse response = server.client().post("/api/v1/orders/" + orderId + "/refunds", body);
             OrderKpiCli.current().out().println(describe(response.data(), response.status() == 200));
             return 0;
@@ -94,6 +83,10 @@ final class RefundsCommand implements Runnable {
     /** {@code refunds list [--order-id --customer-id --status --type --limit]}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List refunds, newest first.")
     static final class ListRefunds implements Callable<Integer> {
+
+        private static final List<Column> COLUMNS = List.of(Column.text("Refund ID", "refund_id"),
+                Column.text("Order ID", "order_id"), Column.text("Customer", "customer_id"), Column.text("Type", "type"),
+                Column.money("Amount", "amount"), Column.text("Status", "status"), Column.text("Created At", "created_at"));
 
         @Option(names = "--order-id", paramLabel = "ID", description = "Only this order's refunds.")
         Long orderId;
@@ -115,28 +108,10 @@ final class RefundsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Map<String, Object> query = new LinkedHashMap<>();
-            query.put("order_id", orderId);
-            query.put("customer_id", customerId);
-            query.put("status", status);
-            query.put("type", type);
-            query.put("limit", limit);
-            List<JsonNode> refunds = Tables.elements(
-                    server.client().get(ApiClient.path("/api/v1/refunds", query)).data().get("refunds"));
-            PrintWriter out = OrderKpiCli.current().out();
-            if (refunds.isEmpty()) {
-                out.println("No refunds found.");
-                return 0;
-            }
-            out.println("Found " + refunds.size() + " refund(s):");
-            List<List<String>> rows = new ArrayList<>();
-            for (JsonNode r : refunds) {
-                rows.add(List.of(Tables.text(r.get("refund_id")), Tables.text(r.get("order_id")),
-                        Tables.text(r.get("customer_id")), Tables.text(r.get("type")), Tables.money(r.get("amount")),
-                        Tables.text(r.get("status")), Tables.text(r.get("created_at"))));
-            }
-            Tables.print(out, List.of("Refund ID", "Order ID", "Customer", "Type", "Amount", "Status", "Created At"),
-                    rows);
+            JsonNode data = Listing.get(server, "/api/v1/refunds", ApiClient.params("order_id", orderId,
+                    "customer_id", customerId, "status", status, "type", type, "limit", limit));
+            Listing.print(OrderKpiCli.current().out(), Tables.elements(data.get("refunds")), "No refunds found.",
+                    "refund(s):", COLUMNS);
             return 0;
         }
     }

@@ -53,19 +53,9 @@ class AnalyticsApiTest {
         ImportSubmission submission = kpi.importStream(new ByteArrayInputStream(
                 csv.toString().getBytes(StandardCharsets.UTF_8)), ImportOptions.named("analytics-test.csv"), true);
         kpi.importer().awaitFinished(submission.run().importId(), Duration.ofMinutes(1));
-        assertThat(awaitIdle(kpi)).as("settled within 60 s").isTrue();
+        assertThat(TestServers.awaitIdle(kpi)).as("settled within 60 s").isTrue();
         busyDay = today.minusDays(1);
         assertThat(kpi.analytics().daily(busyDay, 10).totals().successfulOrders()).isPositive();
-    }
-
-    /** Every queue idle and every event delivered: the KPIs are final. */
-    private static boolean awaitIdle(OrderKpi kpi) {
-        try {
-            return kpi.awaitIdle(Duration.ofSeconds(60));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     @AfterAll

@@ -56,6 +56,16 @@ public final class TestServers {
         }
     }
 
+    /** Waits until every queue is idle and every event delivered: the KPIs are final. */
+    public static boolean awaitIdle(io.orderkpi.core.OrderKpi kpi) {
+        try {
+            return kpi.awaitIdle(Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public static URI uri(OrderKpiServer server, String path) {
         return server.uri().resolve(path);
     }

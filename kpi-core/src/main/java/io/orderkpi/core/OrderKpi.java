@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,6 +41,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +81,9 @@ public final class OrderKpi implements AutoCloseable {
     private final NotificationService notifications;
     private final OutboxRelay relay;
     private final Duration shutdownGrace;
+    private final Duration historyRetention;
+    /** Runs the history retention; null when it keeps everything. */
+    private final ScheduledExecutorService purger;
     private final List<AutoCloseable> owned;
     private volatile boolean closed;
 
@@ -119,6 +126,8 @@ public final class OrderKpi implements AutoCloseable {
         }
         queue.start(b.workers);
         relay.start();
+        this.historyRetention = b.historyRetention;
+        this.purger = historyRetention.isZero() ? null : startPurger();
         SweepReport sweep = sweep();
         LOG.info("OrderKPI started (zone {}, currency {}); sweep queued {} order(s), {} import(s), {} refund(s), "
                 + "{} notification(s)", zone, b.currency, sweep.orders(), sweep.imports(), sweep.refunds(),
@@ -132,6 +141,49 @@ public final class OrderKpi implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * One daemon thread, so a forgotten {@link #close()} never keeps the JVM alive. The first run
+     * waits a minute so that start-up (sweep, resumed imports) is not slowed by it.
+     */
+    private ScheduledExecutorService startPurger() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "okpi-history-retention");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(this::purgeHistoryLogged, 1, 60, TimeUnit.MINUTES);
+        return executor;
+    }
+
+    /** A throwing run would cancel the schedule: log it and try again at the next run. */
+    private void purgeHistoryLogged() {
+        try {
+            PurgeReport report = purgeHistory();
+            LOG.info("History retention removed {} outbox event(s), {} notification(s), {} import(s)",
+                    report.events(), report.notifications(), report.imports());
+        } catch (RuntimeException e) {
+            LOG.warn("History retention failed, retrying at the next run: {}", e.toString());
+        }
+    }
+
+    /**
+     * Applies the history retention now (it also runs once an hour): removes what was finished
+     * before the retention period, measured on this instance's clock: outbox events delivered to
+     * every relay subscriber (never dead-lettered or pending ones), sent or failed notifications
+     * and completed or failed imports. Failed jobs are not purged: the {@link JobQueue} SPI has no
+     * purge by age. Does nothing when the retention is zero (keep forever).
+     */
+    public PurgeReport purgeHistory() {
+        if (historyRetention.isZero()) {
+            return PurgeReport.NONE;
+        }
+        Instant cutoff = clock.instant().minus(historyRetention);
+        int events = records.outbox().purgeDelivered(cutoff, relay.subscriberNames());
+        int purgedNotifications = records.notifications().purgeFinished(cutoff);
+        int imports = records.imports().purgeFinished(cutoff);
+        return new PurgeReport(events, purgedNotifications, imports);
     }
 
     /**
@@ -277,6 +329,10 @@ public final class OrderKpi implements AutoCloseable {
             return;
         }
         closed = true;
+        if (purger != null) {
+            // A run in progress is one store call per kind: let it finish rather than interrupt it.
+            purger.shutdown();
+        }
         importer.close();
         // The relay stops first: a subscriber that queues work (notifications) must not hit a
         // queue that is shutting down. Events of jobs that finish during the grace period stay
@@ -306,6 +362,7 @@ public final class OrderKpi implements AutoCloseable {
         private ZoneId zone = ZoneOffset.UTC;
         private String currency = "USD";
         private Duration retention = Duration.ofDays(30);
+        private Duration historyRetention = Duration.ofDays(90);
         private final List<Notifier> notifiers = new ArrayList<>();
         private final List<EventSubscriber> subscribers = new ArrayList<>();
         private Map<String, Integer> workers = defaultWorkers(8);
@@ -372,6 +429,19 @@ public final class OrderKpi implements AutoCloseable {
         /** How long a day's KPIs are kept after its last update (default 30 days; zero = forever). */
         public Builder retention(Duration value) {
             this.retention = Objects.requireNonNull(value, "retention");
+            return this;
+        }
+
+        /**
+         * How long delivered outbox events, sent or failed notifications and finished imports are
+         * kept (default 90 days; zero = forever). See {@link OrderKpi#purgeHistory()}.
+         */
+        public Builder historyRetention(Duration value) {
+            Objects.requireNonNull(value, "historyRetention");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("historyRetention must not be negative: " + value);
+            }
+            this.historyRetention = value;
             return this;
         }
 

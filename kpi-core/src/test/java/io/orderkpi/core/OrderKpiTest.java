@@ -22,9 +22,11 @@ import io.orderkpi.core.queue.QueueNames;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -141,5 +143,87 @@ class OrderKpiTest {
     void refusesFewerWorkersThanQueues() {
         assertThatThrownBy(() -> OrderKpi.builder().workers(3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("one per queue");
+    }
+
+    /** A clock the test moves by hand; kpi-core cannot use kpi-testkit's MutableClock. */
+    static final class SettableClock extends Clock {
+        private volatile Instant now;
+
+        SettableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the test runs in UTC");
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void purgeHistoryRemovesOnlyWhatIsOlderThanTheRetentionAndDelivered() throws Exception {
+        SettableClock clock = new SettableClock(Instant.parse("2025-01-01T10:00:00Z"));
+        MemoryRecordStore records = new MemoryRecordStore(clock);
+        try (OrderKpi kpi = quiet().clock(clock).records(records).historyRetention(Duration.ofDays(90)).build()) {
+            Order old = kpi.createOrder(newOrder("OLD-1"));
+            kpi.process(old.id());
+            assertThat(kpi.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            // Delivered to every subscriber and its notification sent: all of it is history now.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                for (String subscriber : kpi.relay().subscriberNames()) {
+                    assertThat(records.outbox().pending(subscriber, 10)).as(subscriber).isEmpty();
+                }
+                assertThat(records.notifications().pending()).isEmpty();
+            });
+            int oldEvents = records.outbox().eventsOf(old.id()).size();
+            assertThat(oldEvents).isPositive();
+
+            clock.advance(Duration.ofDays(91));
+            Order recent = kpi.createOrder(newOrder("NEW-1"));
+            kpi.process(recent.id());
+            assertThat(kpi.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(records.notifications().pending()).isEmpty());
+            int recentEvents = records.outbox().eventsOf(recent.id()).size();
+            int recentNotifications = records.notifications()
+                    .list(io.orderkpi.core.spi.NotificationQuery.firstPage(100)).items().size();
+
+            PurgeReport report = kpi.purgeHistory();
+
+            assertThat(report.events()).isEqualTo(oldEvents);
+            assertThat(report.notifications()).isPositive();
+            assertThat(report.imports()).isZero();
+            assertThat(records.outbox().eventsOf(old.id())).isEmpty();
+            assertThat(records.outbox().eventsOf(recent.id())).hasSize(recentEvents);
+            assertThat(records.notifications().list(io.orderkpi.core.spi.NotificationQuery.firstPage(100)).items())
+                    .hasSize(recentNotifications - report.notifications())
+                    .allSatisfy(notification -> assertThat(notification.orderId()).isEqualTo(recent.id()));
+            assertThat(records.orders().get(old.id())).as("orders are never history").isPresent();
+            assertThat(kpi.purgeHistory()).isEqualTo(PurgeReport.NONE);
+        }
+    }
+
+    @Test
+    void aZeroHistoryRetentionKeepsEverything() {
+        try (OrderKpi kpi = quiet().historyRetention(Duration.ZERO).build()) {
+            kpi.createOrder(newOrder("A-1"));
+
+            assertThat(kpi.purgeHistory()).isEqualTo(PurgeReport.NONE);
+        }
+        assertThatThrownBy(() -> OrderKpi.builder().historyRetention(Duration.ofDays(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

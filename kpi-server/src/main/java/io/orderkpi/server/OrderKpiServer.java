@@ -76,6 +76,7 @@ public final class OrderKpiServer implements AutoCloseable {
                 .zone(config.zone())
                 .currency(config.currency())
                 .retention(config.retention())
+                .historyRetention(config.historyRetention())
                 .simulation(seed, config.stockFailureRate(), config.paymentFailureRate(), config.refundFailureRate())
                 .meterRegistry(meters)
                 .build();

@@ -1855,4 +1855,155 @@ public abstract class RecordStoreContract {
             assertThat(notifications().pending()).containsExactly(first, last);
         }
     }
+
+    /**
+     * The history retention: what each purge removes and what it must keep. The store's own clock
+     * is not settable here, so cutoffs are taken from the timestamps the store returned: "before
+     * the cutoff" is strict, hence a cutoff equal to a timestamp keeps that record.
+     */
+    @Nested
+    class HistoryRetention {
+
+        private final Instant t0 = Instant.parse("2025-11-16T09:00:00Z");
+        private final List<String> subscribers = List.of("analytics", "notifications");
+
+        /** Events of a1 b1 a2 over two orders, all pending for every subscriber. */
+        private List<OutboxEvent> threeEvents() {
+            Order a = insert(aNewOrder("A-1"), anEvent("a1"));
+            insert(aNewOrder("B-1"), anEvent("b1"));
+            transition(a, OrderStatus.PENDING, OrderStatus.RESERVING_STOCK, anEvent("a2"));
+            return outbox().pending("setup", 100);
+        }
+
+        private Instant afterAll(List<OutboxEvent> events) {
+            return events.stream().map(OutboxEvent::recordedAt).max(Instant::compareTo).orElseThrow().plusSeconds(1);
+        }
+
+        private void deliverToAll(List<OutboxEvent> events) {
+            subscribers.forEach(name -> outbox().markDelivered(name, sequences(events)));
+        }
+
+        @Test
+        void purgesOldEventsDeliveredToEverySubscriberAndIsIdempotent() {
+            List<OutboxEvent> all = threeEvents();
+            deliverToAll(all);
+
+            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isEqualTo(3);
+            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isZero();
+            assertThat(outbox().eventsOf(all.get(0).orderId())).isEmpty();
+            assertThat(outbox().eventsOf(all.get(1).orderId())).isEmpty();
+            assertThat(outbox().pending("analytics", 100)).isEmpty();
+        }
+
+        @Test
+        void keepsEventsRecordedAtOrAfterTheCutoff() {
+            List<OutboxEvent> all = threeEvents();
+            deliverToAll(all);
+            Instant earliest = all.stream().map(OutboxEvent::recordedAt).min(Instant::compareTo).orElseThrow();
+
+            assertThat(outbox().purgeDelivered(earliest, subscribers)).isZero();
+            assertThat(outbox().eventsOf(all.get(0).orderId())).isEqualTo(List.of(all.get(0), all.get(2)));
+        }
+
+        @Test
+        void keepsAnEventPendingForOneSubscriberOrDeadLetteredForOne() {
+            List<OutboxEvent> all = threeEvents();
+            outbox().markDelivered("analytics", sequences(all));
+            outbox().markDelivered("notifications", List.of(all.get(0).sequence()));
+            outbox().deadLetter("notifications", all.get(1).sequence(), "boom");
+
+            // a1 goes; b1 is dead-lettered for notifications, a2 still pending for it.
+            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isEqualTo(1);
+            assertThat(outbox().eventsOf(all.get(0).orderId())).containsExactly(all.get(2));
+            assertThat(outbox().eventsOf(all.get(1).orderId())).containsExactly(all.get(1));
+            assertThat(outbox().pending("notifications", 100)).containsExactly(all.get(2));
+            assertThat(outbox().deadLetters("notifications")).extracting(letter -> letter.event())
+                    .containsExactly(all.get(1));
+        }
+
+        @Test
+        void anUnknownOrEmptyListOfSubscribersPurgesNothing() {
+            List<OutboxEvent> all = threeEvents();
+            deliverToAll(all);
+
+            assertThat(outbox().purgeDelivered(afterAll(all), List.of("analytics", "never-seen"))).isZero();
+            assertThat(outbox().purgeDelivered(afterAll(all), List.of())).isZero();
+            assertThat(outbox().pending("never-seen", 100)).isEqualTo(all);
+        }
+
+        @Test
+        void pendingAndEventsOfStayRightAfterAPurgeAndNewEventsGetNewSequences() {
+            List<OutboxEvent> all = threeEvents();
+            // Delivered out of order: a1 and a2 to all, b1 to analytics only.
+            deliverToAll(List.of(all.get(0), all.get(2)));
+            outbox().markDelivered("analytics", List.of(all.get(1).sequence()));
+
+            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isEqualTo(2);
+            Order c = insert(aNewOrder("C-1"), anEvent("c1"));
+
+            List<OutboxEvent> pending = outbox().pending("notifications", 100);
+            assertThat(tags(pending)).containsExactly("b1", "c1");
+            assertThat(pending.get(1).sequence()).isGreaterThan(all.get(2).sequence());
+            assertThat(tags(outbox().pending("analytics", 100))).containsExactly("c1");
+            assertThat(tags(outbox().pending("notifications", 1))).containsExactly("b1");
+            assertThat(outbox().eventsOf(all.get(0).orderId())).isEmpty();
+            assertThat(tags(outbox().eventsOf(c.id()))).containsExactly("c1");
+            outbox().markDelivered("notifications", sequences(pending));
+            assertThat(outbox().pending("notifications", 100)).isEmpty();
+        }
+
+        @Test
+        void purgesOnlyFinishedNotificationsUpdatedBeforeTheCutoff() {
+            NotificationRecords notifications = store.notifications();
+            long oldSent = notifications.createIfAbsent(aNotification(insert(anOrder().build())).build())
+                    .notification().id();
+            long oldFailed = notifications.createIfAbsent(aNotification(insert(anOrder().build())).build())
+                    .notification().id();
+            long recentSent = notifications.createIfAbsent(aNotification(insert(anOrder().build())).build())
+                    .notification().id();
+            Notification pending = notifications.createIfAbsent(aNotification(insert(anOrder().build())).build())
+                    .notification();
+            notifications.recordAttempt(oldSent, true, null, t0);
+            notifications.recordAttempt(oldFailed, false, "smtp down", t0.plusSeconds(1));
+            notifications.recordAttempt(recentSent, true, null, t0.plusSeconds(60));
+            Instant cutoff = t0.plusSeconds(60);
+
+            assertThat(notifications.purgeFinished(cutoff)).isEqualTo(2);
+            assertThat(notifications.purgeFinished(cutoff)).isZero();
+            assertThat(notifications.get(oldSent)).isEmpty();
+            assertThat(notifications.get(oldFailed)).isEmpty();
+            assertThat(notifications.get(recentSent)).isPresent();
+            assertThat(notifications.pending()).containsExactly(pending);
+            assertThat(notifications.list(NotificationQuery.firstPage(100)).items()).extracting(Notification::id)
+                    .containsExactly(pending.id(), recentSent);
+        }
+
+        @Test
+        void purgesOnlyFinishedImportsFinishedBeforeTheCutoffWithTheirRejectedRows() {
+            ImportRun finished = imports().create(anImport().dryRun().build());
+            imports().recordDryRunChunk(finished.importId(), 0, new ImportCounters(2, 1, 0, 1),
+                    List.of(new RejectedRow(3, "R-3", "customer_id: empty")), true);
+            ImportRun completed = imports().updateState(finished.importId(), ImportState.COMPLETED, null);
+            ImportRun failed = imports().updateState(imports().create(anImport().build()).importId(),
+                    ImportState.FAILED, "disk full");
+            ImportRun queued = imports().create(anImport().createdAt(t0.minusSeconds(3600)).build());
+            ImportRun running = imports().updateState(imports().create(anImport().build()).importId(),
+                    ImportState.RUNNING, null);
+            Instant lastFinish = completed.finishedAt().isAfter(failed.finishedAt())
+                    ? completed.finishedAt() : failed.finishedAt();
+
+            assertThat(imports().purgeFinished(completed.finishedAt().isBefore(failed.finishedAt())
+                    ? completed.finishedAt() : failed.finishedAt())).as("nothing finished before the first")
+                    .isZero();
+            assertThat(imports().purgeFinished(lastFinish.plusSeconds(1))).isEqualTo(2);
+            assertThat(imports().purgeFinished(lastFinish.plusSeconds(1))).isZero();
+            assertThat(imports().get(completed.importId())).isEmpty();
+            assertThat(imports().get(failed.importId())).isEmpty();
+            assertThat(imports().rejectedRows(completed.importId(), 0, 100)).isEmpty();
+            assertThat(imports().get(queued.importId())).contains(queued);
+            assertThat(imports().get(running.importId())).contains(running);
+            assertThat(imports().unfinished()).extracting(ImportRun::importId)
+                    .containsExactlyInAnyOrder(queued.importId(), running.importId());
+        }
+    }
 }

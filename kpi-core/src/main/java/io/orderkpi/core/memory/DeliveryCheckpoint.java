@@ -20,6 +20,11 @@ final class DeliveryCheckpoint {
         return upTo;
     }
 
+    /** The highest sequence marked delivered (0 when none): nothing above it is delivered. */
+    long highest() {
+        return deliveredAbove.isEmpty() ? upTo : deliveredAbove.last();
+    }
+
     boolean isDelivered(long sequence) {
         return sequence <= upTo || deliveredAbove.contains(sequence);
     }

@@ -73,9 +73,10 @@ import java.util.function.Supplier;
  * read lock. Each step is prepared before anything is written, so a step that throws leaves the
  * store as it was.
  *
- * <p>Nothing is persisted and nothing is purged: memory grows with the orders, imports, rejected
- * rows and outbox events stored (delivery bookkeeping does not grow with delivered events). Use a
- * database-backed store when records must survive the process or outgrow the heap.
+ * <p>Nothing is persisted. Memory grows with the orders and refunds stored; outbox events,
+ * notifications and imports grow until the history retention purges them (see
+ * {@link Outbox#purgeDelivered}), and delivery bookkeeping does not grow with delivered events. Use
+ * a database-backed store when records must survive the process or outgrow the heap.
  */
 public final class MemoryRecordStore implements RecordStore {
 
@@ -94,8 +95,11 @@ public final class MemoryRecordStore implements RecordStore {
     private final Map<String, ImportEntry> importsById = new LinkedHashMap<>();
     private long lastImportInsertion;
 
-    // Outbox: sequence s is events.get(s - 1); sequences start at 1 and have no gaps.
-    private final List<OutboxEvent> events = new ArrayList<>();
+    // Outbox by sequence: a map rather than a list indexed by sequence, so that the retention can
+    // remove delivered events from anywhere (one pending event must not pin the ones after it).
+    // Sequences start at 1 and are never reused, so lastSequence survives a purge.
+    private final NavigableMap<Long, OutboxEvent> events = new TreeMap<>();
+    private long lastSequence;
     private final Map<Long, List<OutboxEvent>> eventsByOrder = new HashMap<>();
     private final Map<String, DeliveryCheckpoint> deliveries = new HashMap<>();
     private final Map<String, NavigableMap<Long, DeadLetter>> deadLetters = new HashMap<>();
@@ -189,8 +193,9 @@ public final class MemoryRecordStore implements RecordStore {
 
     private void appendEvents(long orderId, List<NewEvent> newEvents, Instant now) {
         for (NewEvent event : newEvents) {
-            OutboxEvent stored = new OutboxEvent(events.size() + 1L, orderId, event.type(), event.data(), now);
-            events.add(stored);
+            OutboxEvent stored = new OutboxEvent(lastSequence + 1, orderId, event.type(), event.data(), now);
+            lastSequence = stored.sequence();
+            events.put(stored.sequence(), stored);
             eventsByOrder.computeIfAbsent(orderId, key -> new ArrayList<>()).add(stored);
         }
     }
@@ -688,6 +693,18 @@ public final class MemoryRecordStore implements RecordStore {
                 return List.copyOf(entry.rejected.subList(from, to));
             });
         }
+
+        @Override
+        public int purgeFinished(Instant finishedBefore) {
+            Objects.requireNonNull(finishedBefore, "finishedBefore");
+            // Rejected rows live in the entry, so they go with it.
+            return write(() -> {
+                int before = importsById.size();
+                importsById.values().removeIf(entry -> entry.run.state().isFinished()
+                        && entry.run.finishedAt() != null && entry.run.finishedAt().isBefore(finishedBefore));
+                return before - importsById.size();
+            });
+        }
     }
 
     private final class OutboxView implements Outbox {
@@ -700,11 +717,13 @@ public final class MemoryRecordStore implements RecordStore {
             }
             return read(() -> {
                 DeliveryCheckpoint delivered = deliveries.get(subscriber);
-                long sequence = delivered == null ? 1 : delivered.upTo() + 1;
+                long from = delivered == null ? 1 : delivered.upTo() + 1;
                 List<OutboxEvent> page = new ArrayList<>(Math.min(limit, 1024));
-                for (; sequence <= events.size() && page.size() < limit; sequence++) {
-                    if (delivered == null || !delivered.isDelivered(sequence)) {
-                        page.add(events.get((int) (sequence - 1)));
+                Iterator<OutboxEvent> candidates = events.tailMap(from, true).values().iterator();
+                while (candidates.hasNext() && page.size() < limit) {
+                    OutboxEvent event = candidates.next();
+                    if (delivered == null || !delivered.isDelivered(event.sequence())) {
+                        page.add(event);
                     }
                 }
                 return List.copyOf(page);
@@ -718,7 +737,7 @@ public final class MemoryRecordStore implements RecordStore {
             write(() -> {
                 DeliveryCheckpoint delivered = null;
                 for (long sequence : marked) {
-                    if (sequence < 1 || sequence > events.size()) {
+                    if (sequence < 1 || sequence > lastSequence) {
                         continue; // unknown: never appended, so it must not hide a future event
                     }
                     if (delivered == null) {
@@ -735,12 +754,13 @@ public final class MemoryRecordStore implements RecordStore {
             Objects.requireNonNull(subscriber, "subscriber");
             Objects.requireNonNull(error, "error");
             write(() -> {
-                if (sequence < 1 || sequence > events.size()) {
+                OutboxEvent event = events.get(sequence);
+                if (event == null) {
                     throw new NoSuchElementException("No outbox event " + sequence);
                 }
                 deliveries.computeIfAbsent(subscriber, key -> new DeliveryCheckpoint()).markDelivered(sequence);
                 deadLetters.computeIfAbsent(subscriber, key -> new TreeMap<>()).put(sequence,
-                        new DeadLetter(subscriber, events.get((int) (sequence - 1)), error, clock.instant()));
+                        new DeadLetter(subscriber, event, error, clock.instant()));
                 return null;
             });
         }
@@ -772,6 +792,62 @@ public final class MemoryRecordStore implements RecordStore {
         public List<OutboxEvent> eventsOf(long orderId) {
             return read(() -> List.copyOf(eventsByOrder.getOrDefault(orderId, List.of())));
         }
+
+        @Override
+        public int purgeDelivered(Instant recordedBefore, Collection<String> subscribers) {
+            Objects.requireNonNull(recordedBefore, "recordedBefore");
+            List<String> names = List.copyOf(subscribers);
+            if (names.isEmpty()) {
+                return 0;
+            }
+            return write(() -> {
+                List<DeliveryCheckpoint> checkpoints = new ArrayList<>(names.size());
+                long deliveredToAll = Long.MAX_VALUE;
+                for (String name : names) {
+                    DeliveryCheckpoint checkpoint = deliveries.get(name);
+                    if (checkpoint == null) {
+                        return 0; // a subscriber that never took anything has every event pending
+                    }
+                    checkpoints.add(checkpoint);
+                    deliveredToAll = Math.min(deliveredToAll, checkpoint.highest());
+                }
+                // Nothing above the lowest "highest delivered" can be delivered to all: stop there.
+                Map<Long, Set<Long>> purgedByOrder = new HashMap<>();
+                Iterator<OutboxEvent> candidates = events.headMap(deliveredToAll, true).values().iterator();
+                int purged = 0;
+                while (candidates.hasNext()) {
+                    OutboxEvent event = candidates.next();
+                    if (event.recordedAt().isBefore(recordedBefore)
+                            && deliveredToEvery(event.sequence(), names, checkpoints)) {
+                        candidates.remove();
+                        purgedByOrder.computeIfAbsent(event.orderId(), key -> new HashSet<>()).add(event.sequence());
+                        purged++;
+                    }
+                }
+                purgedByOrder.forEach((orderId, sequences) -> {
+                    List<OutboxEvent> trail = eventsByOrder.get(orderId);
+                    trail.removeIf(event -> sequences.contains(event.sequence()));
+                    if (trail.isEmpty()) {
+                        eventsByOrder.remove(orderId);
+                    }
+                });
+                return purged;
+            });
+        }
+
+        /** Delivered to each subscriber and dead-lettered for none: a dead letter is still owed. */
+        private boolean deliveredToEvery(long sequence, List<String> names, List<DeliveryCheckpoint> checkpoints) {
+            for (int i = 0; i < names.size(); i++) {
+                if (!checkpoints.get(i).isDelivered(sequence)) {
+                    return false;
+                }
+                NavigableMap<Long, DeadLetter> letters = deadLetters.get(names.get(i));
+                if (letters != null && letters.containsKey(sequence)) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     // ---- notifications: their records, indexes and view, kept in one block ----
@@ -784,6 +860,13 @@ public final class MemoryRecordStore implements RecordStore {
     /** Ids of notifications without an attempt yet: the start-up sweep reads them. */
     private final NavigableSet<Long> pendingNotificationIds = new TreeSet<>();
     private long lastNotificationId;
+
+    private static <K> void removeIndexed(Map<K, NavigableSet<Long>> index, K key, long id) {
+        NavigableSet<Long> ids = index.get(key);
+        if (ids != null && ids.remove(id) && ids.isEmpty()) {
+            index.remove(key);
+        }
+    }
 
     private final class NotificationsView implements NotificationRecords {
 
@@ -876,6 +959,32 @@ public final class MemoryRecordStore implements RecordStore {
         @Override
         public List<Notification> pending() {
             return read(() -> pendingNotificationIds.stream().map(notificationsById::get).toList());
+        }
+
+        @Override
+        public int purgeFinished(Instant updatedBefore) {
+            Objects.requireNonNull(updatedBefore, "updatedBefore");
+            return write(() -> {
+                Set<Long> purged = new HashSet<>();
+                Iterator<Notification> all = notificationsById.values().iterator();
+                while (all.hasNext()) {
+                    Notification notification = all.next();
+                    if (notification.state() == NotificationState.PENDING
+                            || !notification.updatedAt().isBefore(updatedBefore)) {
+                        continue;
+                    }
+                    all.remove();
+                    removeIndexed(notificationIdsByOrder, notification.orderId(), notification.id());
+                    removeIndexed(notificationIdsByCustomer, notification.customerId(), notification.id());
+                    purged.add(notification.id());
+                }
+                // The keys go too, in one pass: their events were delivered long ago, so no
+                // redelivery brings these notifications back.
+                if (!purged.isEmpty()) {
+                    notificationIdByKey.values().removeIf(purged::contains);
+                }
+                return purged.size();
+            });
         }
     }
 }

@@ -5,6 +5,7 @@ import io.orderkpi.core.importer.ImportCounters;
 import io.orderkpi.core.importer.ImportRun;
 import io.orderkpi.core.importer.ImportState;
 import io.orderkpi.core.importer.RejectedRow;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -54,4 +55,13 @@ public interface ImportRecords {
 
     /** Rejected rows of a run in line order, from {@code offset}, at most {@code limit}. */
     List<RejectedRow> rejectedRows(String importId, long offset, int limit);
+
+    /**
+     * Removes the completed and failed runs finished before {@code finishedBefore}, with their
+     * rejected rows: the history retention (SPEC §9). Queued and running runs are never removed,
+     * whatever their age, since a start-up sweep still resumes them. Atomic and idempotent.
+     *
+     * @return how many runs were removed
+     */
+    int purgeFinished(Instant finishedBefore);
 }

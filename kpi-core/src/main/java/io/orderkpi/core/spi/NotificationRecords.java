@@ -71,4 +71,14 @@ public interface NotificationRecords {
      * start-up sweep queues again.
      */
     List<Notification> pending();
+
+    /**
+     * Removes the {@code SENT} and {@code FAILED} notifications last updated before
+     * {@code updatedBefore}: the history retention (SPEC §9). A {@code PENDING} one is never
+     * removed, whatever its age, since the start-up sweep still owes it an attempt. Atomic and
+     * idempotent; ids are never reused.
+     *
+     * @return how many notifications were removed
+     */
+    int purgeFinished(Instant updatedBefore);
 }

@@ -3,6 +3,7 @@ package io.orderkpi.core.spi;
 import io.orderkpi.core.Nullable;
 import io.orderkpi.core.event.DeadLetter;
 import io.orderkpi.core.event.OutboxEvent;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
@@ -40,4 +41,17 @@ public interface Outbox {
 
     /** Removes a dead letter once it has been handled; false when there was none. */
     boolean resolveDeadLetter(String subscriber, long sequence);
+
+    /**
+     * Removes the events recorded before {@code recordedBefore} that every one of
+     * {@code subscribers} has had delivered: the history retention (SPEC §9). An event
+     * dead-lettered for one of them counts as not delivered and is kept, as is every event still
+     * pending for one of them; an empty collection removes nothing, so a caller that forgot its
+     * subscribers cannot empty the outbox. Atomic (the events of one order go together with their
+     * delivery state) and idempotent. Afterwards {@link #pending} and {@link #eventsOf} answer as
+     * before for the events kept, and sequences are never reused.
+     *
+     * @return how many events were removed
+     */
+    int purgeDelivered(Instant recordedBefore, Collection<String> subscribers);
 }

@@ -60,7 +60,7 @@ public final class CustomPaymentGatewayExample {
             Order large = kpi.createOrder(order("GW-2002", "CUST-DAN", "1250.00"));
             List<Long> ids = List.of(small.id(), large.id());
             ids.forEach(kpi::process);
-            Settle.ordersFinal(kpi, ids, TIMEOUT);
+            Settle.idle(kpi, TIMEOUT);
 
             out.println("Approval limit: " + Reports.money(LIMIT));
             TextTable table = new TextTable("Order", "Total", "Status", "Payment Reference", "Failure Reason");
@@ -85,7 +85,7 @@ public final class CustomPaymentGatewayExample {
                     .withRefundId("refund-" + approved.orderNumber())).refund();
             // The refund is done when request() returns; its event still travels to analytics
             // and notifications, which should see it before the instance closes.
-            Settle.eventsDelivered(kpi, TIMEOUT);
+            Settle.idle(kpi, TIMEOUT);
             out.printf("Refund %s of %s: %s, reference %s; order is now %s%n", refund.refundId(),
                     Reports.money(refund.amount()), refund.status(), refund.paymentReference(),
                     kpi.records().orders().get(approved.id()).orElseThrow().status());

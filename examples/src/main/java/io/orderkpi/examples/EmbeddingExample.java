@@ -64,7 +64,7 @@ public final class EmbeddingExample {
             // process() only queues a job; the queue's worker threads do the work.
             List<Long> ids = created.stream().map(Order::id).toList();
             ids.forEach(kpi::process);
-            Settle.ordersFinal(kpi, ids, TIMEOUT);
+            Settle.idle(kpi, TIMEOUT);
 
             out.println("Orders");
             TextTable orders = new TextTable("Order", "Customer", "Total", "Status", "Payment Reference");

@@ -112,7 +112,7 @@ public final class ImportAndReportExample {
                     run.sourceName(), counters.rowsRead(), counters.imported(), counters.skippedExisting(),
                     counters.rejected());
 
-            Settle.allOrdersFinal(kpi, TIMEOUT);
+            Settle.idle(kpi, TIMEOUT);
             Map<OrderStatus, Long> byStatus = new EnumMap<>(OrderStatus.class);
             Map<LocalDate, Long> byDay = new HashMap<>();
             forEachOrder(kpi, order -> {

@@ -76,8 +76,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link RecordStore} must have, as JUnit 5 tests: the orders view (insert,
- * import chunks, status transitions, keyset listing), the imports view and the outbox, including
- * the atomicity and compare-and-set guarantees under concurrent calls.
+ * import chunks, status transitions, keyset listing), the imports, refunds and notifications views,
+ * the outbox and history retention, including the atomicity and compare-and-set guarantees under
+ * concurrent calls.
  *
  * <p>An adapter author subclasses it and returns a fresh, empty store from {@link #newStore()};
  * every test gets its own store and closes it afterwards:

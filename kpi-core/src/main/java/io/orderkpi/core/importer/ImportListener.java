@@ -7,13 +7,6 @@ package io.orderkpi.core.importer;
  */
 public interface ImportListener {
 
-    /**
-     * A new import was stored as queued; called on the submitting thread before its file is
-     * parsed, so nothing of it has been applied yet.
-     */
-    default void onQueued(ImportRun run) {
-    }
-
     /** The parser has read {@code rowsRead} rows of the file so far (valid and rejected). */
     default void onRowsRead(String importId, long rowsRead) {
     }

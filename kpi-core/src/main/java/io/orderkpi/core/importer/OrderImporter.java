@@ -158,7 +158,6 @@ public final class OrderImporter implements AutoCloseable {
                 file.path().toString()));
         LOG.info("Import {} of {} ({} bytes, sha256 {}){} queued", run.importId(), run.sourceName(), file.bytes(),
                 file.sha256(), run.dryRun() ? " as a dry run" : "");
-        notifyListeners(listener -> listener.onQueued(run));
         parsers.execute(() -> parse(run, spooled));
         return new ImportSubmission(run, false);
     }

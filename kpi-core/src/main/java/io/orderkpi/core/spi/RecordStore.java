@@ -1,10 +1,10 @@
 package io.orderkpi.core.spi;
 
 /**
- * The system of record: orders and items, imports and the outbox (refunds and notifications
- * join in later versions). One SPI because the core's steps write several of these at once and
- * each step must be atomic: a status change with its events, an import chunk with the import's
- * progress. An implementation does each such step in one transaction (or under one lock).
+ * The system of record: orders and items, imports, refunds, notifications and the outbox. One
+ * SPI because the core's steps write several of these at once and each step must be atomic: a
+ * status change with its events, an import chunk with the import's progress, a refund's outcome
+ * with the order's new status and its events. An implementation does each such step in one transaction (or under one lock).
  *
  * <p>Implementations are thread-safe; every method may be called from any thread. A store that
  * cannot be reached throws {@link io.orderkpi.core.StoreUnavailableException}, never a raw

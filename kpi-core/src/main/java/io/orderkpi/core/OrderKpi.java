@@ -12,6 +12,7 @@ import io.orderkpi.core.importer.OrderImporter;
 import io.orderkpi.core.memory.MemoryJobQueue;
 import io.orderkpi.core.memory.MemoryKpiStore;
 import io.orderkpi.core.memory.MemoryRecordStore;
+import io.orderkpi.core.metrics.OrderKpiMetrics;
 import io.orderkpi.core.notification.LogNotifier;
 import io.orderkpi.core.notification.NotificationService;
 import io.orderkpi.core.order.NewOrder;
@@ -40,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -122,7 +124,7 @@ public final class OrderKpi implements AutoCloseable {
         importer.addListener(new ProcessImportedOrders());
         analytics.checkZone();
         if (b.meterRegistry != null) {
-            io.orderkpi.core.metrics.OrderKpiMetrics.bind(b.meterRegistry, queue, relay, analytics, importer);
+            OrderKpiMetrics.bind(b.meterRegistry, queue, relay, analytics, importer);
         }
         queue.start(b.workers);
         relay.start();
@@ -370,7 +372,7 @@ public final class OrderKpi implements AutoCloseable {
         private Duration shutdownGrace = Duration.ofSeconds(30);
         private RetryPolicy relayRetry = new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(10));
         private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"), "orderkpi-imports");
-        private long seed = new java.util.SplittableRandom().nextLong();
+        private long seed = new SplittableRandom().nextLong();
         private double stockFailureRate = SimulatedStockService.DEFAULT_FAILURE_PROBABILITY;
         private double paymentFailureRate = SimulatedPaymentGateway.DEFAULT_CHARGE_FAILURE_PROBABILITY;
         private double refundFailureRate = SimulatedPaymentGateway.DEFAULT_REFUND_FAILURE_PROBABILITY;
@@ -526,12 +528,15 @@ public final class OrderKpi implements AutoCloseable {
                 throw new IllegalArgumentException("workers must be at least " + QueueNames.ALL.size()
                         + " (one per queue): " + total);
             }
+            // One thread per queue, then three quarters of the rest to processing, where work waits;
+            // what is left goes to notifications first, then imports. Refunds keep one.
             int extra = total - QueueNames.ALL.size();
-            // Processing gets most of the extra threads, notifications some: that is where work waits.
-            int processing = 1 + (extra * 3 + 3) / 4;
-            int notifications = 1 + (extra - (processing - 1)) / 2 + (extra - (processing - 1)) % 2;
+            int extraProcessing = (extra * 3 + 3) / 4;
+            int rest = extra - extraProcessing;
+            int processing = 1 + extraProcessing;
+            int notifications = 1 + (rest + 1) / 2;
+            int imports = 1 + rest / 2;
             int refunds = 1;
-            int imports = total - processing - notifications - refunds;
             Map<String, Integer> map = new LinkedHashMap<>();
             map.put(QueueNames.ORDERS_IMPORT, imports);
             map.put(QueueNames.ORDER_PROCESSING, processing);

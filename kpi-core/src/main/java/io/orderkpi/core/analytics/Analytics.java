@@ -2,6 +2,7 @@ package io.orderkpi.core.analytics;
 
 import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.order.Money;
 import io.orderkpi.core.refund.Refund;
 import io.orderkpi.core.spi.KpiStore;
 import io.orderkpi.core.spi.RecordStore;
@@ -227,7 +228,7 @@ public final class Analytics implements EventSubscriber {
     }
 
     private static String cents(Long value) {
-        return value == null ? "not ranked" : io.orderkpi.core.order.Money.ofCents(value).toString();
+        return value == null ? "not ranked" : Money.ofCents(value).toString();
     }
 
     private static void field(LocalDate day, String name, Object stored, Object expected, List<KpiDifference> out) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -62,7 +63,7 @@ final class KpiFacts {
 
     /** The fact of a refund the refund service completed, on its processed day. */
     static KpiFact of(Refund refund, ZoneId zone) {
-        Instant processedAt = java.util.Objects.requireNonNull(refund.processedAt(), "a completed refund has processedAt");
+        Instant processedAt = Objects.requireNonNull(refund.processedAt(), "a completed refund has processedAt");
         return KpiFact.refund(refund.refundId(), processedAt.atZone(zone).toLocalDate(), refund.customerId(),
                 refund.amount().cents());
     }

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +132,7 @@ public final class OrderWorkflow {
         return inProgress.size();
     }
 
-    private List<Order> inProgress(java.util.function.Predicate<Order> filter) {
+    private List<Order> inProgress(Predicate<Order> filter) {
         List<Order> found = new ArrayList<>();
         for (OrderStatus status : IN_PROGRESS) {
             OrderQuery query = OrderQuery.firstPage(PAGE).withStatus(status);
@@ -143,7 +145,7 @@ public final class OrderWorkflow {
                 query = query.before(page.nextKey().getAsLong());
             }
         }
-        found.sort(java.util.Comparator.comparing(Order::updatedAt).thenComparingLong(Order::id));
+        found.sort(Comparator.comparing(Order::updatedAt).thenComparingLong(Order::id));
         return found;
     }
 

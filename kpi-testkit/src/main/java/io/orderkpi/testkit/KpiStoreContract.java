@@ -373,6 +373,42 @@ public abstract class KpiStoreContract {
     }
 
     @Test
+    void distinctCustomersOfARangeCountTheUnionAndOnlyTheDaysOfTheRange() {
+        store.applyAll(List.of(completed(1, DAY.minusDays(1), "dave", 1_000), completed(2, DAY, "alice", 1_000),
+                completed(3, DAY, "bob", 1_000), completed(4, NEXT_DAY, "alice", 1_000),
+                failed(5, NEXT_DAY, "erin"), completed(6, THIRD_DAY, "carol", 1_000),
+                completed(7, THIRD_DAY.plusDays(1), "frank", 1_000)));
+
+        assertThat(store.distinctCustomers(DAY, THIRD_DAY)).isEqualTo(3);
+        assertThat(store.distinctCustomers(DAY, DAY)).isEqualTo(2);
+        assertThat(store.distinctCustomers(NEXT_DAY, NEXT_DAY)).isEqualTo(1);
+        assertThat(store.distinctCustomers(DAY.minusDays(10), DAY.minusDays(2))).isZero();
+    }
+
+    @Test
+    void rangeTotalsListEveryDayInOrderWithZerosForDaysWithoutData() {
+        store.applyAll(List.of(completed(1, DAY, "alice", 1_250), failed(2, THIRD_DAY, "bob"),
+                refund("r1", THIRD_DAY, "alice", 250)));
+
+        List<DailyTotals> days = store.totals(DAY.minusDays(1), THIRD_DAY);
+
+        assertThat(days).extracting(DailyTotals::day)
+                .containsExactly(DAY.minusDays(1), DAY, NEXT_DAY, THIRD_DAY);
+        assertThat(days.get(0)).isEqualTo(DailyTotals.empty(DAY.minusDays(1)));
+        assertThat(days.get(1)).isEqualTo(store.totals(DAY));
+        assertThat(days.get(1).grossRevenueCents()).isEqualTo(1_250);
+        assertThat(days.get(2)).isEqualTo(DailyTotals.empty(NEXT_DAY));
+        assertThat(days.get(3)).isEqualTo(new DailyTotals(THIRD_DAY, 0, 0, 1, 250, 0));
+        assertThat(store.totals(DAY, DAY)).containsExactly(store.totals(DAY));
+    }
+
+    @Test
+    void rangeReadsRefuseAStartAfterTheEnd() {
+        assertThatThrownBy(() -> store.totals(NEXT_DAY, DAY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.distinctCustomers(NEXT_DAY, DAY)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aRefundOnALaterDayCountsOnTheRefundDayWithoutListingTheCustomer() {
         store.apply(completed(1, DAY, "alice", 5_000));
         store.apply(refund("r-1", NEXT_DAY, "alice", 2_000));

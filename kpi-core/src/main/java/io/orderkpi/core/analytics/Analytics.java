@@ -135,24 +135,21 @@ public final class Analytics implements EventSubscriber {
      */
     public RangeReport range(LocalDate from, LocalDate to) {
         checkRange(from, to);
-        List<DailyTotals> daily = new ArrayList<>();
-        Set<String> customers = new HashSet<>();
+        List<DailyTotals> daily = kpis.totals(from, to);
         long gross = 0;
         long refundCents = 0;
         long successful = 0;
         long failed = 0;
-        for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
-            DailyTotals totals = kpis.totals(day);
-            daily.add(totals);
+        boolean anyCustomer = false;
+        for (DailyTotals totals : daily) {
             gross += totals.grossRevenueCents();
             refundCents += totals.refundCents();
             successful += totals.successfulOrders();
             failed += totals.failedOrders();
-            if (totals.uniqueCustomers() > 0) {
-                customers.addAll(kpis.customers(day));
-            }
+            anyCustomer |= totals.uniqueCustomers() > 0;
         }
-        return new RangeReport(from, to, gross, refundCents, successful, failed, customers.size(), daily);
+        long customers = anyCustomer ? kpis.distinctCustomers(from, to) : 0;
+        return new RangeReport(from, to, gross, refundCents, successful, failed, customers, daily);
     }
 
     /**

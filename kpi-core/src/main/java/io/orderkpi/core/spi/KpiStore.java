@@ -6,6 +6,8 @@ import io.orderkpi.core.analytics.KpiFact;
 import io.orderkpi.core.analytics.LeaderboardEntry;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +59,35 @@ public interface KpiStore extends AutoCloseable {
 
     /** The day's counters; all zero when the day has no data. */
     DailyTotals totals(LocalDate day);
+
+    /**
+     * The counters of every day of {@code [from, to]} in order, zeros for a day without data: one
+     * call per range, so a remote store can read all days in one round trip (a pipeline).
+     *
+     * @throws IllegalArgumentException when {@code from} is after {@code to}
+     */
+    default List<DailyTotals> totals(LocalDate from, LocalDate to) {
+        List<DailyTotals> days = new ArrayList<>();
+        for (LocalDate day : Days.between(from, to)) {
+            days.add(totals(day));
+        }
+        return days;
+    }
+
+    /**
+     * The number of distinct customers with a completed order on any day of {@code [from, to]}:
+     * the size of the union of the days' customer sets, never a sum of daily counts. A remote
+     * store should count the union without blocking the server on one huge operation.
+     *
+     * @throws IllegalArgumentException when {@code from} is after {@code to}
+     */
+    default long distinctCustomers(LocalDate from, LocalDate to) {
+        Set<String> union = new HashSet<>();
+        for (LocalDate day : Days.between(from, to)) {
+            union.addAll(customers(day));
+        }
+        return union.size();
+    }
 
     /** Whether the day has data: a fact applied or the day replaced, within retention. */
     boolean hasData(LocalDate day);

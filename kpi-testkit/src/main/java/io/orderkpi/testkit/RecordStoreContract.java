@@ -58,6 +58,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -574,6 +575,23 @@ public abstract class RecordStoreContract {
             assertThat(refunds().get(completed.refundId())).contains(completed);
             assertThat(orders().get(order.id())).contains(after);
             assertThat(outbox().eventsOf(order.id())).isEqualTo(trail);
+        }
+
+        @Test
+        void withCompletedRefundsNamesOnlyOrdersWithACompletedRefund() {
+            Order completedOnce = aCompletedOrder("100.00");
+            completeAt(beginPartial(completedOnce, "30.00"), t0, anEvent(EventType.REFUND_PROCESSED, "done"));
+            Order onlyFailed = aCompletedOrder("100.00");
+            Refund declined = beginPartial(onlyFailed, "10.00");
+            failWith(declined, "Refund declined by bank", anEvent(EventType.REFUND_FAILED, "declined"));
+            Order onlyPending = aCompletedOrder("100.00");
+            beginPartial(onlyPending, "10.00");
+            Order none = aCompletedOrder("100.00");
+
+            assertThat(refunds().withCompletedRefunds(
+                    List.of(completedOnce.id(), onlyFailed.id(), onlyPending.id(), none.id(), 999_999L)))
+                    .containsExactly(completedOnce.id());
+            assertThat(refunds().withCompletedRefunds(List.of())).isEmpty();
         }
 
         @Test
@@ -1398,6 +1416,50 @@ public abstract class RecordStoreContract {
             assertThat(ids(listAll(OrderQuery.firstPage(2).withStatus(OrderStatus.COMPLETED))))
                     .containsExactly(imported.id());
             assertThat(listAll(OrderQuery.firstPage(2).withStatus(OrderStatus.REFUNDED))).isEmpty();
+        }
+
+        @Test
+        void inProgressListsOnlyStartedUnfinishedOrdersUpdatedBeforeTheCutoffOldestFirst() {
+            List<Order> inserted = insertOrders(7);
+            List<Order> started = new ArrayList<>();
+            started.add(transition(inserted.get(0), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow());
+            Order reserved = transition(inserted.get(2), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow();
+            started.add(transition(reserved, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVED).orElseThrow());
+            Order failing = transition(inserted.get(3), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow();
+            started.add(transition(failing, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVATION_FAILED)
+                    .orElseThrow());
+            Order done = transition(inserted.get(4), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow();
+            done = transition(done, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVATION_FAILED).orElseThrow();
+            transition(done, OrderStatus.STOCK_RESERVATION_FAILED, OrderStatus.CANCELLED).orElseThrow();
+            transition(inserted.get(5), OrderStatus.PENDING, OrderStatus.CANCELLED).orElseThrow();
+            insert(anOrder().withStatus(OrderStatus.COMPLETED).build());
+            Instant afterAll = started.stream().map(Order::updatedAt).max(Comparator.naturalOrder()).orElseThrow()
+                    .plusMillis(1);
+
+            assertThat(orders().inProgress(afterAll, 0, 10))
+                    .extracting(Order::id, Order::status)
+                    .containsExactly(tuple(inserted.get(0).id(), OrderStatus.RESERVING_STOCK),
+                            tuple(inserted.get(2).id(), OrderStatus.STOCK_RESERVED),
+                            tuple(inserted.get(3).id(), OrderStatus.STOCK_RESERVATION_FAILED));
+            assertThat(orders().inProgress(afterAll, 0, 10)).allSatisfy(order -> assertThat(order.items()).isEmpty());
+            assertThat(ids(orders().inProgress(afterAll, 0, 2)))
+                    .containsExactly(inserted.get(0).id(), inserted.get(2).id());
+            assertThat(ids(orders().inProgress(afterAll, inserted.get(2).id(), 2)))
+                    .containsExactly(inserted.get(3).id());
+            assertThat(orders().inProgress(afterAll, inserted.get(3).id(), 2)).isEmpty();
+        }
+
+        @Test
+        void inProgressTakesOnlyOrdersUpdatedStrictlyBeforeTheCutoff() {
+            Order first = transition(insertOrders(1).get(0), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK)
+                    .orElseThrow();
+
+            assertThat(orders().inProgress(first.updatedAt(), 0, 10)).isEmpty();
+            assertThat(ids(orders().inProgress(first.updatedAt().plusNanos(1_000), 0, 10)))
+                    .containsExactly(first.id());
+            assertThat(orders().inProgress(Instant.MAX, 0, 10)).extracting(Order::id).containsExactly(first.id());
+            assertThatThrownBy(() -> orders().inProgress(Instant.MAX, 0, 0))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
 
         @Test

@@ -318,6 +318,22 @@ public final class MemoryRecordStore implements RecordStore {
         }
 
         @Override
+        public Set<Long> withCompletedRefunds(Collection<Long> orderIds) {
+            Objects.requireNonNull(orderIds, "orderIds");
+            return read(() -> {
+                Set<Long> found = new HashSet<>();
+                for (long orderId : orderIds) {
+                    NavigableMap<Long, RefundEntry> ofOrder = refundsByOrder.get(orderId);
+                    if (ofOrder != null && ofOrder.values().stream()
+                            .anyMatch(entry -> entry.refund.status() == RefundStatus.COMPLETED)) {
+                        found.add(orderId);
+                    }
+                }
+                return found;
+            });
+        }
+
+        @Override
         public Optional<Refund> markProcessing(String refundId) {
             Objects.requireNonNull(refundId, "refundId");
             return write(() -> {
@@ -534,6 +550,34 @@ public final class MemoryRecordStore implements RecordStore {
                 }
                 OptionalLong next = more ? OptionalLong.of(page.get(page.size() - 1).id()) : OptionalLong.empty();
                 return new Page<>(page, next);
+            });
+        }
+
+        @Override
+        public List<Order> inProgress(Instant updatedBefore, long afterId, int limit) {
+            Objects.requireNonNull(updatedBefore, "updatedBefore");
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be >= 1: " + limit);
+            }
+            return read(() -> {
+                // Merge the ascending id sets of the in-progress statuses: a few small sets.
+                NavigableSet<Long> candidates = new TreeSet<>();
+                idsByStatus.forEach((status, ids) -> {
+                    if (status.isInProgress()) {
+                        candidates.addAll(ids.tailSet(afterId, false));
+                    }
+                });
+                List<Order> found = new ArrayList<>(Math.min(limit, candidates.size()));
+                for (long id : candidates) {
+                    Order order = ordersById.get(id);
+                    if (order.updatedAt().isBefore(updatedBefore)) {
+                        found.add(order.withoutItems());
+                        if (found.size() == limit) {
+                            break;
+                        }
+                    }
+                }
+                return found;
             });
         }
 

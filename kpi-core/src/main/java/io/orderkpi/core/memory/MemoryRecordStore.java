@@ -694,13 +694,50 @@ public final class MemoryRecordStore implements RecordStore {
         }
 
         @Override
-        public ImportRun updateState(String importId, ImportState state, @Nullable String error) {
+        public Optional<ImportRun> updateState(String importId, ImportState from, ImportState to,
+                @Nullable String error) {
             Objects.requireNonNull(importId, "importId");
-            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
             return write(() -> {
                 ImportEntry entry = importEntry(importId);
-                entry.run = entry.run.withState(state, error, clock.instant());
-                return entry.run;
+                if (entry.run.state() != from) {
+                    return Optional.empty();
+                }
+                entry.run = entry.run.withState(to, to == ImportState.FAILED ? error : null, clock.instant());
+                return Optional.of(entry.run);
+            });
+        }
+
+        @Override
+        public Optional<ImportRun> claim(String importId, @Nullable String expectedOwner, String owner, Instant now) {
+            Objects.requireNonNull(importId, "importId");
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(now, "now");
+            return write(() -> {
+                ImportEntry entry = importEntry(importId);
+                if (!Objects.equals(entry.run.owner(), expectedOwner)) {
+                    return Optional.empty();
+                }
+                entry.run = entry.run.ownedBy(owner, now);
+                return Optional.of(entry.run);
+            });
+        }
+
+        @Override
+        public Set<String> heartbeat(String owner, Collection<String> importIds, Instant now) {
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(now, "now");
+            return write(() -> {
+                Set<String> beating = new HashSet<>();
+                for (String id : importIds) {
+                    ImportEntry entry = importsById.get(id);
+                    if (entry != null && owner.equals(entry.run.owner()) && !entry.run.state().isFinished()) {
+                        entry.run = entry.run.withHeartbeat(now);
+                        beating.add(id);
+                    }
+                }
+                return beating;
             });
         }
 

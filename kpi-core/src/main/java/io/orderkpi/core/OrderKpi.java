@@ -135,20 +135,20 @@ public final class OrderKpi implements AutoCloseable {
             refunds.register(queue);
             notifications.register();
             importer.addListener(new ProcessImportedOrders());
-            startStep("the KPI store", analytics::checkZone);
+            startStep("checking the KPI store", analytics::checkZone);
             if (b.meterRegistry != null) {
                 OrderKpiMetrics.bind(b.meterRegistry, queue, relay, analytics, importer);
             }
-            startStep("the job queue", () -> queue.start(b.workers));
+            startStep("starting the job queue", () -> queue.start(b.workers));
             started.push(() -> queue.shutdown(Duration.ZERO));
-            startStep("the outbox relay", relay::start);
+            startStep("starting the outbox relay", relay::start);
             started.push(relay);
             this.historyRetention = b.historyRetention;
             this.purger = historyRetention.isZero() ? null : startPurger();
             if (purger != null) {
                 started.push(purger::shutdownNow);
             }
-            SweepReport sweep = startStep("the start-up sweep", this::sweep);
+            SweepReport sweep = startStep("sweeping unfinished work from the record store", this::sweep);
             LOG.info("OrderKPI started (node {}, zone {}, currency {}); sweep queued {} order(s), {} import(s), "
                     + "{} refund(s), {} notification(s)", b.nodeId, zone, b.currency, sweep.orders(), sweep.imports(),
                     sweep.refunds(), sweep.notifications());
@@ -163,8 +163,7 @@ public final class OrderKpi implements AutoCloseable {
         try {
             return step.get();
         } catch (StoreUnavailableException e) {
-            throw new StoreUnavailableException("OrderKPI could not start: " + what + " is unavailable: "
-                    + e.getMessage(), e);
+            throw new StoreUnavailableException("OrderKPI could not start (" + what + "): " + e.getMessage(), e);
         }
     }
 

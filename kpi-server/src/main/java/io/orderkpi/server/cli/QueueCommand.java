@@ -81,22 +81,26 @@ final class QueueCommand implements Runnable {
     static final class Failed implements Callable<Integer> {
 
         private static final List<Column> COLUMNS = List.of(Column.text("ID", "id"), Column.text("Queue", "queue"),
-                Column.text("Type", "type"), Column.text("Attempts", "attempts"), Column.text("Failed At", "failed_at"),
+                Column.text("Type", "type"), Column.text("Subject", "subject"), Column.text("Attempts", "attempts"),
+                Column.text("Failed At", "failed_at"),
                 // The first line only: a stack trace would break the table.
                 new Column("Error", j -> Tables.text(j.get("last_error")).lines().findFirst().orElse("")));
 
         @Option(names = "--queue", paramLabel = "NAME", description = "Only this queue's failed jobs.")
         String queue;
 
-        @Option(names = {"--search", "-q"}, paramLabel = "TEXT", description = "Only jobs whose payload or error holds TEXT.")
+        @Option(names = {"--search", "-q"}, paramLabel = "TEXT", description = "Only jobs whose type, subject or error holds TEXT.")
         String search;
+
+        @Option(names = "--limit", paramLabel = "N", description = "At most N, most recent first (default 50, max 500).")
+        Integer limit;
 
         @Mixin
         ServerOptions server;
 
         @Override
         public Integer call() {
-            JsonNode data = Listing.get(server, "/api/v1/queues/failed", ApiClient.params("queue", queue, "q", search));
+            JsonNode data = Listing.get(server, "/api/v1/queues/failed", ApiClient.params("queue", queue, "q", search, "limit", limit));
             Listing.print(OrderKpiCli.current().out(), list(data, "failed_jobs"), "No failed jobs.", "failed job(s):",
                     COLUMNS);
             return 0;

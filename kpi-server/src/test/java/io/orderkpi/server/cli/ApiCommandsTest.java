@@ -255,7 +255,7 @@ class ApiCommandsTest {
     @Test
     void queueFailedRetryForgetPauseContinueClear() {
         api.on("GET /api/v1/queues/failed", 200, """
-                {"success":true,"data":{"failed_jobs":[{"id":"6f1c","queue":"refunds","type":"refund","attempts":3,
+                {"success":true,"data":{"failed_jobs":[{"id":"6f1c","queue":"refunds","type":"refund","subject":"refund r-77","attempts":3,
                  "last_error":"Gateway timeout\\n at ...","failed_at":"2025-11-16T12:00:00Z"}],"next_cursor":null}}""")
                 .on("POST /api/v1/queues/failed/6f1c/retry", 202, "{\"success\":true,\"data\":{}}")
                 .on("POST /api/v1/queues/failed/retry-all", 202, "{\"success\":true,\"data\":{\"retried\":4}}")
@@ -267,6 +267,8 @@ class ApiCommandsTest {
 
         assertThat(run("queue", "failed", "--queue", "refunds", "-q", "timeout")).isZero();
         assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed?queue=refunds&q=timeout");
+        assertThat(run("queue", "failed", "--limit", "500")).isZero();
+        assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed?limit=500");
         assertThat(run("queue", "retry", "6f1c")).isZero();
         assertThat(run("queue", "retry", "--all", "--queue", "refunds")).isZero();
         assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed/retry-all?queue=refunds");
@@ -278,7 +280,7 @@ class ApiCommandsTest {
         assertThat(run("queue", "clear", "refunds")).isZero();
 
         assertThat(out.toString()).startsWith("Found 1 failed job(s):" + NL)
-                .contains("| 6f1c | refunds | refund | 3        | 2025-11-16T12:00:00Z | Gateway timeout |")
+                .contains("| 6f1c | refunds | refund | refund r-77 | 3        | 2025-11-16T12:00:00Z | Gateway timeout |")
                 .endsWith("Failed job 6f1c queued again." + NL
                         + "4 failed job(s) queued again in refunds." + NL
                         + "Failed job 6f1c forgotten." + NL

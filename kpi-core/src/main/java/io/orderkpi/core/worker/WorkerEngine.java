@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * acks; a {@link RetryLaterException} releases the job for later without using an attempt; any
  * other throwable releases it after the {@link RetryPolicy} backoff, or fails it once its attempts
  * are used up (a job whose type has no handler fails at once). A lease thread extends the lease
- * of every job this engine holds once a third of it is used, and regularly
+ * of every job this engine holds each time a third of it has passed, and regularly
  * {@link JobStore#reclaimExpired reclaims} jobs whose consumer stopped extending theirs.
  *
  * <p><b>Threads:</b> {@link #start} creates {@code n} non-daemon worker threads per queue, named
@@ -484,7 +484,7 @@ public final class WorkerEngine implements AutoCloseable {
                     break;
                 }
                 for (ClaimedJob claim : claimed) {
-                    Held held = new Held(claim);
+                    Held held = new Held(claim, clock.instant());
                     this.held.put(claim.job().id(), held);
                     queue.buffer.addLast(held);
                 }
@@ -619,19 +619,21 @@ public final class WorkerEngine implements AutoCloseable {
     // --- leases ------------------------------------------------------------------------------------
 
     /**
-     * The lease thread: every poll interval, extends the leases that are a third used (by the
-     * clock, which the store's leases follow) and, every reclaim interval (in real time, so that a
-     * reclaim is never skipped for a clock that stands still), reclaims the expired leases of this
-     * engine's queues: a dead consumer's jobs.
+     * The lease thread: every poll interval, extends the leases that are a third used and, every
+     * reclaim interval (in real time, so that a reclaim is never skipped for a clock that stands
+     * still), reclaims the expired leases of this engine's queues: a dead consumer's jobs. "A third
+     * used" is measured on this engine's clock from the claim or the last extension, never by
+     * comparing it with the store's end of lease, so a skew between the two clocks cannot let a
+     * lease run out.
      */
     private void keepLeases() {
-        Duration extendBefore = lease.multipliedBy(2).dividedBy(3);
+        Duration renewAfter = lease.dividedBy(3);
         long nextReclaim = System.nanoTime();
         while (waitForNextTick()) {
             Instant now = clock.instant();
             for (Held job : held.values()) {
-                if (!job.abandoned && !job.reporting && !now.isBefore(job.claim.leaseUntil().minus(extendBefore))) {
-                    extend(job);
+                if (!job.abandoned && !job.reporting && !now.isBefore(job.renewedAt.plus(renewAfter))) {
+                    extend(job, now);
                 }
             }
             if (System.nanoTime() - nextReclaim >= 0) {
@@ -657,9 +659,12 @@ public final class WorkerEngine implements AutoCloseable {
         }
     }
 
-    private void extend(Held job) {
+    private void extend(Held job, Instant now) {
         try {
-            store.extend(job.claim, lease).ifPresentOrElse(extended -> job.claim = extended, () -> {
+            store.extend(job.claim, lease).ifPresentOrElse(extended -> {
+                job.claim = extended;
+                job.renewedAt = now;
+            }, () -> {
                 if (!job.reporting && !job.abandoned) {
                     LOG.warn("Job {} ({}) lost its lease (another consumer reclaimed it); it may run twice",
                             job.claim.job().id(), job.claim.job().type());
@@ -725,6 +730,8 @@ public final class WorkerEngine implements AutoCloseable {
 
         /** The latest claim (extensions move its end of lease). */
         volatile ClaimedJob claim;
+        /** When, by the engine's clock, it was claimed or last extended. Only the lease thread writes it later. */
+        volatile Instant renewedAt;
         /** The worker running it; null while buffered. */
         @Nullable Thread worker;
         /** Given up by shutdown or halt: its outcome is not reported. */
@@ -732,8 +739,9 @@ public final class WorkerEngine implements AutoCloseable {
         /** Its outcome is being stored: shutdown waits for it rather than abandoning it. */
         volatile boolean reporting;
 
-        Held(ClaimedJob claim) {
+        Held(ClaimedJob claim, Instant renewedAt) {
             this.claim = claim;
+            this.renewedAt = renewedAt;
         }
     }
 

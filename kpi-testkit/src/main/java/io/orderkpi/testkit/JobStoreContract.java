@@ -386,10 +386,8 @@ public abstract class JobStoreContract {
     @Test
     void runsAJobOnceAndCountsItCompleted() {
         JobStore store = store();
-        WorkerEngine engine = engine(store, BACKOFF, GRACE);
         RecordingHandler handler = recording();
-        engine.register(TYPE, handler);
-        engine.start(Map.of(QUEUE, 1, OTHER_QUEUE, 1));
+        WorkerEngine engine = started(store, BACKOFF, handler, Map.of(QUEUE, 1, OTHER_QUEUE, 1));
 
         UUID id = engine.enqueue(JobRequest.of(QUEUE, TYPE, "{\"orderId\":42}"));
 
@@ -448,10 +446,8 @@ public abstract class JobStoreContract {
     @Test
     void losesNoJobEnqueuedConcurrentlyFromSeveralThreads() throws Exception {
         JobStore store = store();
-        WorkerEngine engine = engine(store, BACKOFF, GRACE);
         RecordingHandler handler = recording();
-        engine.register(TYPE, handler);
-        engine.start(Map.of(QUEUE, 4));
+        WorkerEngine engine = started(store, BACKOFF, handler, Map.of(QUEUE, 4));
         int threads = 4;
         int jobsPerThread = 500;
         Set<UUID> ids = enqueueConcurrently(engine, threads, jobsPerThread);
@@ -583,10 +579,8 @@ public abstract class JobStoreContract {
     @Test
     void forgetsAFailedJob() {
         JobStore store = store();
-        WorkerEngine engine = engine(store, ONE_ATTEMPT, GRACE);
         RecordingHandler handler = recording(failWhile(new AtomicBoolean(true)));
-        engine.register(TYPE, handler);
-        engine.start(Map.of(QUEUE, 1));
+        WorkerEngine engine = started(store, ONE_ATTEMPT, handler, Map.of(QUEUE, 1));
         UUID id = engine.enqueue(job("refund-9"));
         eventually(() -> assertThat(failed(store, QUEUE, null)).hasSize(1));
 
@@ -624,9 +618,7 @@ public abstract class JobStoreContract {
     @Test
     void forgetsAllFailedJobsOfOneQueueOrOfEveryQueue() {
         JobStore store = store();
-        WorkerEngine engine = engine(store, ONE_ATTEMPT, GRACE);
-        engine.register(TYPE, recording(failWhile(new AtomicBoolean(true))));
-        engine.start(Map.of(QUEUE, 1, OTHER_QUEUE, 1));
+        WorkerEngine engine = started(store, ONE_ATTEMPT, recording(failWhile(new AtomicBoolean(true))), Map.of(QUEUE, 1, OTHER_QUEUE, 1));
         failInBothQueues(engine, 2, 1);
 
         assertThat(store.forgetAllFailed(OTHER_QUEUE)).isEqualTo(1);
@@ -678,10 +670,8 @@ public abstract class JobStoreContract {
     @Test
     void pausingLetsTheRunningJobFinishAndStartsNoOtherUntilResumed() {
         JobStore store = store();
-        WorkerEngine engine = engine(store, BACKOFF, GRACE);
         BlockingHandler handler = blocking();
-        engine.register(TYPE, handler);
-        engine.start(Map.of(QUEUE, 1));
+        WorkerEngine engine = started(store, BACKOFF, handler, Map.of(QUEUE, 1));
         engine.enqueue(job("first"));
         eventually(() -> assertThat(handler.started()).hasSize(1));
 
@@ -708,10 +698,8 @@ public abstract class JobStoreContract {
     @Test
     void clearRemovesPendingJobsOnlyAndLeavesTheRunningJobRunning() {
         JobStore store = store();
-        WorkerEngine engine = engine(store, BACKOFF, GRACE);
         BlockingHandler handler = blocking();
-        engine.register(TYPE, handler);
-        engine.start(Map.of(QUEUE, 1));
+        WorkerEngine engine = started(store, BACKOFF, handler, Map.of(QUEUE, 1));
         engine.enqueue(job("running"));
         eventually(() -> assertThat(handler.started()).hasSize(1));
         engine.enqueue(job("pending-1"));
@@ -757,10 +745,8 @@ public abstract class JobStoreContract {
     @Test
     void deduplicatesAKeyWhileItsJobIsRunning() {
         JobStore store = store();
-        WorkerEngine engine = engine(store, BACKOFF, GRACE);
         BlockingHandler handler = blocking();
-        engine.register(TYPE, handler);
-        engine.start(Map.of(QUEUE, 1));
+        WorkerEngine engine = started(store, BACKOFF, handler, Map.of(QUEUE, 1));
         UUID running = engine.enqueue(job("order-42").withDedupKey("process:42"));
         eventually(() -> assertThat(handler.started()).hasSize(1));
 
@@ -775,9 +761,7 @@ public abstract class JobStoreContract {
     @Test
     void releasesADedupKeyWhenItsJobFails() {
         JobStore store = store();
-        WorkerEngine engine = engine(store, ONE_ATTEMPT, GRACE);
-        engine.register(TYPE, recording(failWhile(new AtomicBoolean(true))));
-        engine.start(Map.of(QUEUE, 1));
+        WorkerEngine engine = started(store, ONE_ATTEMPT, recording(failWhile(new AtomicBoolean(true))), Map.of(QUEUE, 1));
         UUID failed = engine.enqueue(job("order-42").withDedupKey("process:42"));
         eventually(() -> assertThat(failed(store, QUEUE, null)).hasSize(1));
 
@@ -789,10 +773,8 @@ public abstract class JobStoreContract {
     @Test
     void shutdownLetsTheRunningJobFinishWithinGraceAndLeavesPendingJobsPending() throws Exception {
         JobStore store = store();
-        WorkerEngine engine = engine(store, BACKOFF, GRACE);
         BlockingHandler handler = blocking();
-        engine.register(TYPE, handler);
-        engine.start(Map.of(QUEUE, 1));
+        WorkerEngine engine = started(store, BACKOFF, handler, Map.of(QUEUE, 1));
         engine.enqueue(job("running"));
         eventually(() -> assertThat(handler.started()).hasSize(1));
         engine.enqueue(job("pending-1"));
@@ -848,14 +830,10 @@ public abstract class JobStoreContract {
     @Test
     void twoEnginesSharingAStoreHandleEveryJobOnce() throws Exception {
         JobStore store = store();
-        WorkerEngine a = engine(store, BACKOFF, GRACE);
-        WorkerEngine b = engine(store, BACKOFF, GRACE);
         RecordingHandler byA = recording();
         RecordingHandler byB = recording();
-        a.register(TYPE, byA);
-        b.register(TYPE, byB);
-        a.start(Map.of(QUEUE, 2));
-        b.start(Map.of(QUEUE, 2));
+        WorkerEngine a = started(store, BACKOFF, byA, Map.of(QUEUE, 2));
+        WorkerEngine b = started(store, BACKOFF, byB, Map.of(QUEUE, 2));
 
         Set<UUID> ids = enqueueConcurrently(a, 2, 300);
         ids.addAll(enqueueConcurrently(b, 2, 300));
@@ -874,18 +852,14 @@ public abstract class JobStoreContract {
     @Test
     void aStoppedConsumersJobIsReclaimedByTheOtherEngineAfterItsLease() {
         JobStore store = store();
-        WorkerEngine dying = engine(store, BACKOFF, GRACE);
         BlockingHandler stuck = blocking();
-        dying.register(TYPE, stuck);
-        dying.start(Map.of(QUEUE, 1));
+        WorkerEngine dying = started(store, BACKOFF, stuck, Map.of(QUEUE, 1));
         UUID id = dying.enqueue(job("charge order 5").withDedupKey("process:5"));
         eventually(() -> assertThat(stuck.started()).hasSize(1));
         // The process dies: nothing is acked, released or extended any more.
         dying.halt();
-        WorkerEngine survivor = engine(store, BACKOFF, GRACE);
         RecordingHandler handler = recording();
-        survivor.register(TYPE, handler);
-        survivor.start(Map.of(QUEUE, 1));
+        WorkerEngine survivor = started(store, BACKOFF, handler, Map.of(QUEUE, 1));
 
         clock.advance(LEASE);
         quietly(() -> assertThat(handler.count()).as("not before the lease ends").isZero());
@@ -905,16 +879,12 @@ public abstract class JobStoreContract {
         JobStore store = store();
         CountingStore seenByLong = new CountingStore(store);
         CountingStore seenByOther = new CountingStore(store);
-        WorkerEngine longRunning = engine(seenByLong, BACKOFF, GRACE);
         BlockingHandler slow = blocking();
-        longRunning.register(TYPE, slow);
-        longRunning.start(Map.of(QUEUE, 1));
+        WorkerEngine longRunning = started(seenByLong, BACKOFF, slow, Map.of(QUEUE, 1));
         longRunning.enqueue(job("long report"));
         eventually(() -> assertThat(slow.started()).hasSize(1));
-        WorkerEngine other = engine(seenByOther, BACKOFF, GRACE);
         RecordingHandler otherHandler = recording();
-        other.register(TYPE, otherHandler);
-        other.start(Map.of(QUEUE, 1));
+        WorkerEngine other = started(seenByOther, BACKOFF, otherHandler, Map.of(QUEUE, 1));
 
         clock.advance(LEASE.dividedBy(2));
         eventually(() -> assertThat(seenByLong.extended()).as("extended while it runs").isPositive());
@@ -933,14 +903,10 @@ public abstract class JobStoreContract {
     @Test
     void aPauseIsSeenByBothEnginesAndAResumeLetsBothGoOn() {
         JobStore store = store();
-        WorkerEngine a = engine(store, BACKOFF, GRACE);
-        WorkerEngine b = engine(store, BACKOFF, GRACE);
         RecordingHandler byA = recording();
         RecordingHandler byB = recording();
-        a.register(TYPE, byA);
-        b.register(TYPE, byB);
-        a.start(Map.of(QUEUE, 2));
-        b.start(Map.of(QUEUE, 2));
+        WorkerEngine a = started(store, BACKOFF, byA, Map.of(QUEUE, 2));
+        WorkerEngine b = started(store, BACKOFF, byB, Map.of(QUEUE, 2));
 
         a.store().pause(QUEUE);
         for (int i = 0; i < 50; i++) {
@@ -960,14 +926,10 @@ public abstract class JobStoreContract {
     @Test
     void countersAddUpTheJobsOfBothEngines() {
         JobStore store = store();
-        WorkerEngine a = engine(store, ONE_ATTEMPT, GRACE);
-        WorkerEngine b = engine(store, ONE_ATTEMPT, GRACE);
         RecordingHandler byA = recording(job -> failIfMarked(job));
         RecordingHandler byB = recording(job -> failIfMarked(job));
-        a.register(TYPE, byA);
-        b.register(TYPE, byB);
-        a.start(Map.of(QUEUE, 1));
-        b.start(Map.of(QUEUE, 1));
+        WorkerEngine a = started(store, ONE_ATTEMPT, byA, Map.of(QUEUE, 1));
+        WorkerEngine b = started(store, ONE_ATTEMPT, byB, Map.of(QUEUE, 1));
 
         for (int i = 0; i < 100; i++) {
             (i % 2 == 0 ? a : b).enqueue(job(i % 10 == 0 ? "fail-" + i : "ok-" + i));
@@ -1022,6 +984,15 @@ public abstract class JobStoreContract {
                 .shutdownGrace(shutdownGrace).pollInterval(POLL).reclaimInterval(POLL).consumerId("contract-engine-" + (engines.size() + 1))
                 .build();
         engines.add(engine);
+        return engine;
+    }
+
+    /** A started engine over {@code store} whose handler of {@link #TYPE} is {@code handler}. */
+    private WorkerEngine started(JobStore store, RetryPolicy retryPolicy, JobHandler handler,
+            Map<String, Integer> workers) {
+        WorkerEngine engine = engine(store, retryPolicy, GRACE);
+        engine.register(TYPE, handler);
+        engine.start(workers);
         return engine;
     }
 

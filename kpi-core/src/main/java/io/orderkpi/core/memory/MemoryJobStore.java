@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The in-memory {@link JobStore}: the default of one process, shared by every worker engine of
@@ -398,35 +399,24 @@ public final class MemoryJobStore implements JobStore {
     @Override
     public long retryAllFailed(@Nullable String queue) {
         Set<String> woken = new TreeSet<>();
-        long count = 0;
+        List<Entry> retried;
         lock.lock();
         try {
             // Oldest failure first, so the retried jobs keep the order they failed in.
-            for (Long key : List.copyOf(failed.keySet())) {
-                if (queue == null || queue.equals(failed.get(key).job.queue())) {
-                    woken.add(requeue(removeFailed(key)));
-                    count++;
-                }
-            }
+            retried = removeFailedWhere(inQueue(queue));
+            retried.forEach(entry -> woken.add(requeue(entry)));
         } finally {
             lock.unlock();
         }
         woken.forEach(this::wakeUp);
-        return count;
+        return retried.size();
     }
 
     @Override
     public long forgetAllFailed(@Nullable String queue) {
         lock.lock();
         try {
-            long count = 0;
-            for (Long key : List.copyOf(failed.keySet())) {
-                if (queue == null || queue.equals(failed.get(key).job.queue())) {
-                    removeFailed(key);
-                    count++;
-                }
-            }
-            return count;
+            return removeFailedWhere(inQueue(queue)).size();
         } finally {
             lock.unlock();
         }
@@ -437,17 +427,14 @@ public final class MemoryJobStore implements JobStore {
         Objects.requireNonNull(cutoff, "cutoff");
         lock.lock();
         try {
-            int count = 0;
-            for (Long key : List.copyOf(failed.keySet())) {
-                if (failed.get(key).job.failedAt().isBefore(cutoff)) {
-                    removeFailed(key);
-                    count++;
-                }
-            }
-            return count;
+            return removeFailedWhere(job -> job.failedAt().isBefore(cutoff)).size();
         } finally {
             lock.unlock();
         }
+    }
+
+    private static Predicate<FailedJob> inQueue(@Nullable String queue) {
+        return job -> queue == null || queue.equals(job.queue());
     }
 
     @Override
@@ -497,6 +484,17 @@ public final class MemoryJobStore implements JobStore {
         failed.put(key, new FailedEntry(entry, new FailedJob(entry.id, entry.queue, entry.type, entry.subject,
                 entry.attempts, error, entry.enqueuedAt, clock.instant())));
         failedKeys.put(entry.id, key);
+    }
+
+    /** Removes the failed jobs {@code filter} picks, oldest failure first, and returns them. */
+    private List<Entry> removeFailedWhere(Predicate<FailedJob> filter) {
+        List<Entry> removed = new ArrayList<>();
+        for (Long key : List.copyOf(failed.keySet())) {
+            if (filter.test(failed.get(key).job)) {
+                removed.add(removeFailed(key));
+            }
+        }
+        return removed;
     }
 
     private Entry removeFailed(long key) {

@@ -21,6 +21,7 @@ import io.orderkpi.core.order.OrderItem;
 import io.orderkpi.core.order.OrderStatus;
 import io.orderkpi.core.queue.FailedJob;
 import io.orderkpi.core.queue.JobRequest;
+import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.queue.QueueNames;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -245,6 +246,18 @@ class OrderKpiTest {
 
     private static List<UUID> failedIds(OrderKpi kpi) {
         return kpi.jobs().failed(null, null, Long.MAX_VALUE, 100).items().stream().map(FailedJob::id).toList();
+    }
+
+    @Test
+    void aClosedInstanceRefusesNewJobsWithItsOwnException() {
+        OrderKpi kpi = quiet().build();
+        Order order = kpi.createOrder(newOrder("LATE-1"));
+
+        kpi.close();
+
+        assertThatThrownBy(() -> kpi.process(order.id())).isInstanceOf(QueueClosedException.class)
+                .hasMessageContaining(QueueNames.ORDER_PROCESSING).hasMessageContaining("order.process");
+        assertThat(kpi.workers().isRunning()).isFalse();
     }
 
     @Test

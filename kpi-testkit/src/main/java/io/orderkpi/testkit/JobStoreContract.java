@@ -154,6 +154,7 @@ public abstract class JobStoreContract {
         assertThat(store.reclaimExpired(QUEUE, 3)).as("at the very end of the lease it still holds").isZero();
         assertThat(store.claim(QUEUE, "consumer-b", 1, LEASE)).isEmpty();
         clock.advance(Duration.ofMillis(1));
+        assertThat(store.reclaimExpired(OTHER_QUEUE, 3)).as("another queue's reclaim").isZero();
 
         assertThat(store.reclaimExpired(QUEUE, 3)).isEqualTo(1);
 
@@ -178,6 +179,23 @@ public abstract class JobStoreContract {
             assertThat(stats.failed()).isZero();
         });
         assertThat(store.enqueue(job("order-7").withDedupKey("process:7"))).as("acked: key free").isNotEqualTo(id);
+    }
+
+    @Test
+    void claimsWithTheSmallestLegalArgumentsAndRefusesSmallerOnes() {
+        JobStore store = store();
+        store.enqueue(job("a"));
+        store.enqueue(job("b"));
+
+        assertThat(store.claim(QUEUE, "consumer-a", 1, Duration.ofMillis(1))).hasSize(1);
+
+        assertThatThrownBy(() -> store.claim(QUEUE, "consumer-a", 0, LEASE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max");
+        assertThatThrownBy(() -> store.claim(QUEUE, "consumer-a", 1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
+        assertThatThrownBy(() -> store.failed(null, null, Long.MAX_VALUE, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+        assertThat(stats(store, QUEUE).pending()).as("a refused claim takes nothing").isEqualTo(1);
     }
 
     @Test

@@ -114,7 +114,10 @@ public interface JobStore extends AutoCloseable {
 
     /**
      * Counters of every queue that has had a job, a claim or a pause, by name; the same for every
-     * process using the store.
+     * process using the store. Throughput counts the acks of the last 60 seconds; the wait
+     * percentiles cover the recent claims (due to claim). A shared store may keep both in
+     * per-minute buckets (one counter and a bounded sample of waits per queue and minute) so that
+     * they cost a bounded amount of storage whatever the rate.
      */
     Map<String, QueueStats> stats();
 

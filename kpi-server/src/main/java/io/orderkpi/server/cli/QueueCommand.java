@@ -92,17 +92,27 @@ final class QueueCommand implements Runnable {
         @Option(names = {"--search", "-q"}, paramLabel = "TEXT", description = "Only jobs whose type, subject or error holds TEXT.")
         String search;
 
-        @Option(names = "--limit", paramLabel = "N", description = "At most N, most recent first (default 50, max 500).")
-        Integer limit;
+        @Option(names = "--limit", defaultValue = "50", description = "At most this many, most recent first, 1..500 (default 50).")
+        int limit;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Mixin
         ServerOptions server;
 
         @Override
         public Integer call() {
+            if (limit < 1 || limit > 500) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1..500: " + limit);
+            }
             JsonNode data = Listing.get(server, "/api/v1/queues/failed", ApiClient.params("queue", queue, "q", search, "limit", limit));
-            Listing.print(OrderKpiCli.current().out(), list(data, "failed_jobs"), "No failed jobs.", "failed job(s):",
-                    COLUMNS);
+            PrintWriter out = OrderKpiCli.current().out();
+            boolean any = Listing.print(out, list(data, "failed_jobs"), "No failed jobs.", "failed job(s):", COLUMNS);
+            // Only the first page is shown, as for orders: a look, not an export.
+            if (any && data.hasNonNull("next_cursor")) {
+                out.println("More failed jobs match; raise --limit or narrow the filters.");
+            }
             return 0;
         }
     }

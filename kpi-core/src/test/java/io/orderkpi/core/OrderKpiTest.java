@@ -10,6 +10,7 @@ import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.importer.ImportOptions;
+import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.memory.MemoryKpiStore;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;
@@ -18,6 +19,9 @@ import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;
 import io.orderkpi.core.order.OrderItem;
 import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.core.queue.FailedJob;
+import io.orderkpi.core.queue.JobRequest;
+import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.spi.KpiStore;
 import io.orderkpi.core.spi.OrderRecords;
@@ -32,6 +36,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -261,6 +266,45 @@ class OrderKpiTest {
             assertThat(records.orders().get(old.id())).as("orders are never history").isPresent();
             assertThat(kpi.purgeHistory()).isEqualTo(PurgeReport.NONE);
         }
+    }
+
+    @Test
+    void purgeHistoryRemovesFailedJobsThatFailedBeforeTheRetention() throws Exception {
+        SettableClock clock = new SettableClock(Instant.parse("2025-01-01T10:00:00Z"));
+        MemoryJobStore jobs = new MemoryJobStore(clock);
+        try (OrderKpi kpi = quiet().clock(clock).jobs(jobs).historyRetention(Duration.ofDays(90)).build()) {
+            // A job type nobody handles fails at once: the quickest way to a failed job.
+            UUID old = kpi.workers().enqueue(JobRequest.of(QueueNames.REFUNDS, "retired-type", "{}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> failedIds(kpi).contains(old));
+
+            clock.advance(Duration.ofDays(90));
+            assertThat(kpi.purgeHistory().failedJobs()).as("failed exactly a retention ago: kept").isZero();
+            UUID recent = kpi.workers().enqueue(JobRequest.of(QueueNames.REFUNDS, "retired-type", "{}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> failedIds(kpi).contains(recent));
+            clock.advance(Duration.ofMillis(1));
+
+            PurgeReport report = kpi.purgeHistory();
+
+            assertThat(report.failedJobs()).isEqualTo(1);
+            assertThat(failedIds(kpi)).containsExactly(recent);
+            assertThat(kpi.jobs().stats().get(QueueNames.REFUNDS).failed()).isEqualTo(1);
+        }
+    }
+
+    private static List<UUID> failedIds(OrderKpi kpi) {
+        return kpi.jobs().failed(null, null, Long.MAX_VALUE, 100).items().stream().map(FailedJob::id).toList();
+    }
+
+    @Test
+    void aClosedInstanceRefusesNewJobsWithItsOwnException() {
+        OrderKpi kpi = quiet().build();
+        Order order = kpi.createOrder(newOrder("LATE-1"));
+
+        kpi.close();
+
+        assertThatThrownBy(() -> kpi.process(order.id())).isInstanceOf(QueueClosedException.class)
+                .hasMessageContaining(QueueNames.ORDER_PROCESSING).hasMessageContaining("order.process");
+        assertThat(kpi.workers().isRunning()).isFalse();
     }
 
     @Test

@@ -3,11 +3,12 @@ package io.orderkpi.core.importer;
 import io.orderkpi.core.OrderKpiException;
 import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
+import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.queue.RetryLaterException;
 import io.orderkpi.core.spi.ChunkOutOfOrderException;
-import io.orderkpi.core.spi.JobQueue;
 import io.orderkpi.core.spi.RecordStore;
+import io.orderkpi.core.worker.WorkerEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * <p>After a crash, {@link #resumeUnfinished()} re-reads each unfinished import's file, skips the
  * chunks the store has applied and enqueues the rest: no row is lost or applied twice.
  *
- * <p>Thread-safe. Construct it before the queue starts (it registers its job handler) and close
- * it before the queue.
+ * <p>Thread-safe. Construct it before the worker engine starts (it registers its job handler) and
+ * close it before the engine.
  */
 public final class OrderImporter implements AutoCloseable {
 
@@ -67,7 +68,7 @@ public final class OrderImporter implements AutoCloseable {
     private static final long WINDOW_POLL_MILLIS = 100;
 
     private final RecordStore records;
-    private final JobQueue queue;
+    private final WorkerEngine workers;
     private final Clock clock;
     private final String currency;
     private final ZoneId zone;
@@ -88,7 +89,7 @@ public final class OrderImporter implements AutoCloseable {
 
     private OrderImporter(Builder builder) {
         this.records = builder.records;
-        this.queue = builder.queue;
+        this.workers = builder.workers;
         this.clock = builder.clock;
         this.currency = builder.currency;
         this.zone = builder.zone;
@@ -104,7 +105,7 @@ public final class OrderImporter implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        queue.register(CHUNK_JOB, this::applyChunk);
+        workers.register(CHUNK_JOB, this::applyChunk);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "okpi-import-heartbeat");
             thread.setDaemon(true);
@@ -117,8 +118,8 @@ public final class OrderImporter implements AutoCloseable {
         heartbeats.scheduleWithFixedDelay(this::resumeOrphansLogged, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
-    public static Builder builder(RecordStore records, JobQueue queue) {
-        return new Builder(records, queue);
+    public static Builder builder(RecordStore records, WorkerEngine workers) {
+        return new Builder(records, workers);
     }
 
     public void addListener(ImportListener listener) {
@@ -335,8 +336,8 @@ public final class OrderImporter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.info("Import {} parser stopped; the import resumes from its stored progress", id);
-        } catch (IllegalStateException e) {
-            // The queue refused the next chunk because it is shutting down: nothing is lost.
+        } catch (QueueClosedException e) {
+            // The engine refused the next chunk because it is shutting down: nothing is lost.
             LOG.info("Import {} parser stopped ({}); the import resumes from its stored progress", id, e.getMessage());
         }
     }
@@ -378,8 +379,10 @@ public final class OrderImporter implements AutoCloseable {
                     recordDryRun(chunk, index >= run.chunksApplied(), seenInDryRun);
                 } else if (index >= run.chunksApplied()) {
                     awaitWindow(id, index);
-                    queue.enqueue(JobRequest.of(QueueNames.ORDERS_IMPORT, CHUNK_JOB, ChunkCodec.encode(chunk))
-                            .withDedupKey("import:" + id + ":chunk:" + index));
+                    // The subject names the chunk, never its rows: failed-job views show it.
+                    workers.enqueue(JobRequest.of(QueueNames.ORDERS_IMPORT, CHUNK_JOB, ChunkCodec.encode(chunk))
+                            .withDedupKey("import:" + id + ":chunk:" + index)
+                            .withSubject("import " + id + " chunk " + index));
                 }
                 if (last) {
                     return;
@@ -598,7 +601,7 @@ public final class OrderImporter implements AutoCloseable {
     /** Configures an {@link OrderImporter}. */
     public static final class Builder {
         private final RecordStore records;
-        private final JobQueue queue;
+        private final WorkerEngine workers;
         private Clock clock = Clock.systemUTC();
         private String currency = "USD";
         private ZoneId zone = ZoneOffset.UTC;
@@ -610,9 +613,9 @@ public final class OrderImporter implements AutoCloseable {
         private Duration ownerTimeout = Duration.ofSeconds(30);
         private int chunkAttempts = 3;
 
-        private Builder(RecordStore records, JobQueue queue) {
+        private Builder(RecordStore records, WorkerEngine workers) {
             this.records = Objects.requireNonNull(records, "records");
-            this.queue = Objects.requireNonNull(queue, "queue");
+            this.workers = Objects.requireNonNull(workers, "workers");
         }
 
         public Builder clock(Clock value) {

@@ -9,7 +9,7 @@ import io.orderkpi.core.order.OrderItem;
 import io.orderkpi.core.order.OrderStatus;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueNames;
-import io.orderkpi.core.spi.JobQueue;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.Page;
 import io.orderkpi.core.spi.PaymentGateway;
@@ -70,28 +70,28 @@ public final class OrderWorkflow {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Registers the {@value #PROCESS_JOB} handler on a queue (before it starts). */
-    public void register(JobQueue queue) {
-        queue.register(PROCESS_JOB, job -> process(Long.parseLong(job.payload())));
+    /** Registers the {@value #PROCESS_JOB} handler on a worker engine (before it starts). */
+    public void register(WorkerEngine workers) {
+        workers.register(PROCESS_JOB, job -> process(Long.parseLong(job.payload())));
     }
 
     /** Queues one order for processing, deduplicated per order ({@code process:{id}}). */
-    public UUID enqueue(JobQueue queue, long orderId) {
-        return queue.enqueue(JobRequest.of(QueueNames.ORDER_PROCESSING, PROCESS_JOB, Long.toString(orderId))
-                .withDedupKey("process:" + orderId));
+    public UUID enqueue(WorkerEngine workers, long orderId) {
+        return workers.enqueue(JobRequest.of(QueueNames.ORDER_PROCESSING, PROCESS_JOB, Long.toString(orderId))
+                .withDedupKey("process:" + orderId).withSubject("order " + orderId));
     }
 
     /**
      * Queues every pending order, a page at a time (never all ids in memory at once); returns how
      * many were queued.
      */
-    public long enqueuePending(JobQueue queue) {
+    public long enqueuePending(WorkerEngine workers) {
         long queued = 0;
         OrderQuery query = OrderQuery.firstPage(PAGE).withStatus(OrderStatus.PENDING);
         while (true) {
             Page<Order> page = records.orders().list(query);
             for (Order order : page.items()) {
-                enqueue(queue, order.id());
+                enqueue(workers, order.id());
                 queued++;
             }
             if (page.nextKey().isEmpty()) {
@@ -110,23 +110,23 @@ public final class OrderWorkflow {
     }
 
     /** Queues every stuck order again; returns how many. */
-    public int recover(JobQueue queue, Duration minAge) {
-        return enqueueInProgress(queue, clock.instant().minus(minAge));
+    public int recover(WorkerEngine workers, Duration minAge) {
+        return enqueueInProgress(workers, clock.instant().minus(minAge));
     }
 
     /** Queues every order in an intermediate status, whatever its age (the start-up sweep). */
-    public int resumeInProgress(JobQueue queue) {
-        return enqueueInProgress(queue, Instant.MAX);
+    public int resumeInProgress(WorkerEngine workers) {
+        return enqueueInProgress(workers, Instant.MAX);
     }
 
     /** Pages through the in-progress orders updated before {@code before}, queueing each. */
-    private int enqueueInProgress(JobQueue queue, Instant before) {
+    private int enqueueInProgress(WorkerEngine workers, Instant before) {
         int queued = 0;
         long afterId = 0;
         while (true) {
             List<Order> page = records.orders().inProgress(before, afterId, PAGE);
             for (Order order : page) {
-                enqueue(queue, order.id());
+                enqueue(workers, order.id());
                 queued++;
             }
             if (page.size() < PAGE) {

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.orderkpi.core.StoreUnavailableException;
-import io.orderkpi.core.memory.MemoryJobQueue;
+import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.queue.FailedJob;
 import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.queue.RetryPolicy;
 import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.RecordStore;
+import io.orderkpi.core.worker.WorkerEngine;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,8 @@ class ImportOwnershipTest {
 
     private final SettableClock clock = new SettableClock(ImportFixture.NOW);
     private final MemoryRecordStore store = new MemoryRecordStore(clock);
-    private final MemoryJobQueue queue = MemoryJobQueue.builder()
+    private final MemoryJobStore jobs = new MemoryJobStore();
+    private final WorkerEngine queue = WorkerEngine.builder(jobs)
             .retryPolicy(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50))).build();
     private OrderImporter importer;
 
@@ -145,7 +147,7 @@ class ImportOwnershipTest {
         Path file = write("orders.csv", 4);
         ImportRun mine = store.imports().create(ImportRun.queued("mine", "orders.csv", SourceFile.sha256Of(file),
                 false, false, 2, ImportFixture.NOW, file.toString()));
-        MemoryJobQueue firstQueue = MemoryJobQueue.builder().build();
+        WorkerEngine firstQueue = WorkerEngine.builder(new MemoryJobStore()).build();
         OrderImporter first = OrderImporter.builder(store, firstQueue).clock(clock).owner("node-a")
                 .heartbeat(HEARTBEAT, OWNER_TIMEOUT).build();
         assertThat(first.resumeUnfinished()).hasSize(1);
@@ -176,7 +178,7 @@ class ImportOwnershipTest {
         assertThat(failed.chunksApplied()).isEqualTo(1);
         assertThat(failed.error()).startsWith("Chunk 1 (from line 4) failed: disk full")
                 .endsWith("retry its job from the failed jobs to go on");
-        List<FailedJob> failedJobs = queue.failed(QueueNames.ORDERS_IMPORT, null);
+        List<FailedJob> failedJobs = jobs.failed(QueueNames.ORDERS_IMPORT, null, Long.MAX_VALUE, 10).items();
         assertThat(failedJobs).hasSize(1);
 
         int callsWhenFailed = insertChunkCalls.get();
@@ -184,7 +186,7 @@ class ImportOwnershipTest {
                 .until(() -> insertChunkCalls.get() == callsWhenFailed);
 
         chunkOneBroken.set(false);
-        assertThat(queue.retryFailed(failedJobs.get(0).id())).isTrue();
+        assertThat(jobs.retryFailed(failedJobs.get(0).id())).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> store.imports().get(importId).orElseThrow().state()
                 == ImportState.COMPLETED);
         ImportRun done = store.imports().get(importId).orElseThrow();

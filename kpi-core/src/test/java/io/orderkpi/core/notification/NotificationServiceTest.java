@@ -293,6 +293,60 @@ class NotificationServiceTest {
         assertThat(lastQueue().failed(null, null)).isEmpty();
     }
 
+    /** A channel that refuses every message for good, as an SMTP server answers 550. */
+    static final class RejectingNotifier implements Notifier {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public String channel() {
+            return "email";
+        }
+
+        @Override
+        public void send(Notification notification, NotificationMessage message) {
+            calls.incrementAndGet();
+            throw new NotificationRejectedException("550 5.1.1 <" + message.recipient() + ">: mailbox unavailable");
+        }
+    }
+
+    @Test
+    void aRejectedNotificationIsRecordedFailedOnceAndNeitherRetriedNorListedAsAFailedJob() throws Exception {
+        RejectingNotifier email = new RejectingNotifier();
+        NotificationService service = service(new LogNotifier(), email);
+        completedOrder("A-1");
+
+        deliver(service);
+        start(service, lastQueue());
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(allNotifications())
+                .extracting(Notification::channel, Notification::state)
+                .containsExactlyInAnyOrder(tuple("log", NotificationState.SENT),
+                        tuple("email", NotificationState.FAILED)));
+        awaitIdle(lastQueue());
+        Notification rejected = allNotifications().stream().filter(n -> n.channel().equals("email")).findFirst()
+                .orElseThrow();
+        assertThat(rejected).extracting(Notification::attempts, Notification::errorMessage, Notification::sentAt)
+                .containsExactly(1, "550 5.1.1 <a***@example.com>: mailbox unavailable", null);
+        assertThat(email.calls).hasValue(1);
+        assertThat(lastQueue().failed(null, null)).isEmpty();
+        assertThat(notificationQueue(lastQueue()).completed()).isEqualTo(2);
+    }
+
+    @Test
+    void theMessageCarriesTheCustomersNameForChannelsThatAddressByName() throws Exception {
+        RecordingNotifier email = RecordingNotifier.working("email");
+        NotificationService service = service(email);
+        completedOrder("A-1");
+
+        deliver(service);
+        start(service, lastQueue());
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(email.sent).hasSize(1));
+        assertThat(email.sent.peek()).extracting(NotificationMessage::recipient, NotificationMessage::recipientName)
+                .containsExactly("ada@example.com", "Ada Lovelace");
+        assertThat(email.sent.peek().toString()).doesNotContain("ada@example.com", "Ada Lovelace");
+    }
+
     @Test
     void aFailedOrderIsNotifiedWithItsReason() throws Exception {
         RecordingNotifier email = RecordingNotifier.working("email");

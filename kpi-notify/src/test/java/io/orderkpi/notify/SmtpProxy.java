@@ -1,5 +1,6 @@
 package io.orderkpi.notify;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -184,7 +185,10 @@ final class SmtpProxy implements AutoCloseable {
             this.upstream = upstream;
             this.fromClient = new LineReader(client.getInputStream());
             this.toClient = client.getOutputStream();
-            this.toServer = upstream.getOutputStream();
+            // Small writes must not wait for the peer's delayed ACK (Nagle), or every mail stalls 40 ms.
+            client.setTcpNoDelay(true);
+            upstream.setTcpNoDelay(true);
+            this.toServer = new BufferedOutputStream(upstream.getOutputStream());
             this.fromServer = upstream.getInputStream();
         }
 

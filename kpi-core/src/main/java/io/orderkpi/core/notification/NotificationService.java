@@ -213,7 +213,7 @@ public final class NotificationService implements EventSubscriber {
             throw e;
         } catch (NotificationRejectedException e) {
             // Retrying cannot help: record the reason once and end the job without an exception.
-            String reason = capped(EmailMasking.maskAll(String.valueOf(e.getMessage())));
+            String reason = capped(EmailMasking.maskAll(String.valueOf(e.getMessage()).strip()));
             notifications().recordAttempt(id, false, reason, clock.instant());
             LOG.warn("Notification {} ({} via {}) was not sent and will not be retried: {}", notification.id(),
                     notification.type().wireName(), notification.channel(), reason);
@@ -239,7 +239,8 @@ public final class NotificationService implements EventSubscriber {
     static String describe(Throwable failure) {
         StringBuilder text = new StringBuilder(failure.getClass().getSimpleName());
         if (failure.getMessage() != null) {
-            text.append(": ").append(failure.getMessage());
+            // Server replies end with a line break; the stored text is one line.
+            text.append(": ").append(failure.getMessage().strip());
         }
         Throwable root = failure;
         // Bounded: a cause chain may be cyclic.
@@ -249,7 +250,7 @@ public final class NotificationService implements EventSubscriber {
         if (root != failure) {
             text.append(" (caused by ").append(root.getClass().getSimpleName());
             if (root.getMessage() != null) {
-                text.append(": ").append(root.getMessage());
+                text.append(": ").append(root.getMessage().strip());
             }
             text.append(')');
         }

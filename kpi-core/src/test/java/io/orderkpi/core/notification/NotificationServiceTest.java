@@ -442,6 +442,9 @@ class NotificationServiceTest {
         assertThat(NotificationService.describe(failure)).isEqualTo(
                 "IllegalStateException: send to b***@example.org failed"
                         + " (caused by IOException: 550 <a***@example.net> unknown)");
+        assertThat(NotificationService.describe(new IOException("451 4.3.0 try later\r\n",
+                new IOException("\n421 closing\n")))).isEqualTo("IOException: 451 4.3.0 try later"
+                        + " (caused by IOException: 421 closing)");
         assertThat(NotificationService.describe(new IOException("x".repeat(5_000))))
                 .hasSize(NotificationService.MAX_ERROR_LENGTH).endsWith("...");
     }

@@ -64,6 +64,14 @@ public final class SmtpSettings {
         return new Builder(host, from);
     }
 
+    /**
+     * Whether {@code text} is one plain address as the notifier accepts it for the sender, the
+     * redirect and the recipients: no display name, no white space or control character, ASCII.
+     */
+    public static boolean isPlainAddress(String text) {
+        return Addresses.parse(Objects.requireNonNull(text, "text")).isPresent();
+    }
+
     public String host() {
         return host;
     }

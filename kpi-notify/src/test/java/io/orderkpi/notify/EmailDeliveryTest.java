@@ -89,11 +89,16 @@ class EmailDeliveryTest {
                 .filter(n -> n.channel().equals(channel.channel())).findFirst().orElseThrow();
     }
 
-    private Notification awaitFinal(Order order) {
-        await().atMost(TIMEOUT).until(() -> records.notifications()
-                .list(NotificationQuery.firstPage(10).withOrderId(order.id())).items().stream()
-                .anyMatch(n -> n.channel().equals(EmailNotifier.CHANNEL) && n.state() != NotificationState.PENDING
-                        && (n.state() == NotificationState.SENT || n.attempts() > 0)));
+    /** Waits until the order's e-mail notification is sent, and returns it. */
+    private Notification awaitSent(Order order) {
+        await().atMost(TIMEOUT).until(() -> notificationOf(order, email).state() == NotificationState.SENT);
+        return notificationOf(order, email);
+    }
+
+    /** Waits until the order's e-mail notification has had its attempt and nothing is left to do. */
+    private Notification awaitSettled(Order order) throws InterruptedException {
+        await().atMost(TIMEOUT).until(() -> notificationOf(order, email).attempts() > 0);
+        awaitIdle();
         return notificationOf(order, email);
     }
 
@@ -108,7 +113,7 @@ class EmailDeliveryTest {
 
         Order order = completedOrder("A-1", "ada@example.com");
 
-        await().atMost(TIMEOUT).until(() -> notificationOf(order, email).state() == NotificationState.SENT);
+        awaitSent(order);
         awaitIdle();
         Notification sent = notificationOf(order, email);
         assertThat(sent.attempts()).isEqualTo(2);
@@ -123,14 +128,13 @@ class EmailDeliveryTest {
     void aPooledConnectionTheServerDroppedIsReplacedWithinTheSameAttempt() throws Exception {
         start(1, 8, false);
         Order first = completedOrder("A-1", "ada@example.com");
-        await().atMost(TIMEOUT).until(() -> notificationOf(first, email).state() == NotificationState.SENT);
+        awaitSent(first);
         awaitIdle();
 
         proxy.dropAll();
         Order second = completedOrder("A-2", "bob@example.com");
 
-        await().atMost(TIMEOUT).until(() -> notificationOf(second, email).state() == NotificationState.SENT);
-        Notification sent = notificationOf(second, email);
+        Notification sent = awaitSent(second);
         assertThat(sent.attempts()).isEqualTo(1);
         assertThat(sent.errorMessage()).isNull();
         assertThat(GREEN_MAIL.getReceivedMessages()).hasSize(2);
@@ -144,8 +148,7 @@ class EmailDeliveryTest {
 
         Order order = completedOrder("A-1", "ada@example.com");
 
-        await().atMost(TIMEOUT).until(() -> notificationOf(order, email).state() == NotificationState.SENT);
-        Notification sent = notificationOf(order, email);
+        Notification sent = awaitSent(order);
         assertThat(sent.attempts()).isEqualTo(2);
         assertThat(sent.errorMessage()).contains("451 4.3.0 Mailbox busy, try again later");
         assertThat(GREEN_MAIL.getReceivedMessages()).hasSize(1);
@@ -158,9 +161,7 @@ class EmailDeliveryTest {
 
         Order order = completedOrder("A-1", "ada@example.com");
 
-        Notification failed = awaitFinal(order);
-        awaitIdle();
-        failed = notificationOf(order, email);
+        Notification failed = awaitSettled(order);
         assertThat(failed.state()).isEqualTo(NotificationState.FAILED);
         assertThat(failed.attempts()).isEqualTo(1);
         assertThat(failed.errorMessage())
@@ -176,9 +177,7 @@ class EmailDeliveryTest {
 
         Order order = completedOrder("A-1", "ada at example.com");
 
-        awaitFinal(order);
-        awaitIdle();
-        Notification failed = notificationOf(order, email);
+        Notification failed = awaitSettled(order);
         assertThat(failed).extracting(Notification::state, Notification::attempts, Notification::errorMessage)
                 .containsExactly(NotificationState.FAILED, 1, "no valid e-mail address");
         assertThat(notificationOf(order, new LogNotifier()).state()).isEqualTo(NotificationState.SENT);

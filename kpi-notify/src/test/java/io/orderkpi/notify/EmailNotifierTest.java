@@ -48,6 +48,12 @@ class EmailNotifierTest {
         return notifier;
     }
 
+    /** Sends through a notifier with the default test settings and returns the one mail GreenMail got. */
+    private MimeMessage sendAndReceive(Sample sample) throws Exception {
+        notifier(settings()).send(sample.notification(), sample.message());
+        return onlyMessage();
+    }
+
     private static MimeMessage onlyMessage() {
         MimeMessage[] received = GREEN_MAIL.getReceivedMessages();
         assertThat(received).hasSize(1);
@@ -72,9 +78,7 @@ class EmailNotifierTest {
     void aCompletedOrderArrivesWithTheSeedsTextAndAnHtmlAlternative() throws Exception {
         Sample sample = completed(7, order("A-1001", "Ada Lovelace", "ada@example.com"));
 
-        notifier(settings()).send(sample.notification(), sample.message());
-
-        MimeMessage message = onlyMessage();
+        MimeMessage message = sendAndReceive(sample);
         assertThat(message.getSubject()).isEqualTo("Order #A-1001 Confirmed");
         assertThat(message.getFrom()).extracting(a -> ((InternetAddress) a).getAddress())
                 .containsExactly("shop@example.com");
@@ -109,9 +113,7 @@ class EmailNotifierTest {
         Sample sample = TestNotifications.failed(8, order("A-1002", "Ada Lovelace", "ada@example.com"),
                 "Payment declined by bank");
 
-        notifier(settings()).send(sample.notification(), sample.message());
-
-        MimeMessage message = onlyMessage();
+        MimeMessage message = sendAndReceive(sample);
         assertThat(message.getSubject()).isEqualTo("Order #A-1002 Failed");
         assertSingleRecipient(message, "ada@example.com", "Ada Lovelace");
         assertThat(part(message, 0)).isEqualTo("""
@@ -138,9 +140,7 @@ class EmailNotifierTest {
         Sample sample = TestNotifications.refunded(9, order("A-1003", "Ada Lovelace", "ada@example.com"), "R-1",
                 Money.parse("10.00"));
 
-        notifier(settings()).send(sample.notification(), sample.message());
-
-        MimeMessage message = onlyMessage();
+        MimeMessage message = sendAndReceive(sample);
         assertThat(message.getSubject()).isEqualTo("Refund for Order #A-1003 Processed");
         assertSingleRecipient(message, "ada@example.com", "Ada Lovelace");
         assertThat(part(message, 0)).isEqualTo("""
@@ -165,9 +165,7 @@ class EmailNotifierTest {
         String name = "Ada <script>alert('x')</script> & \"Co\"";
         Sample sample = completed(10, order("A-<1>&2", name, "ada@example.com"));
 
-        notifier(settings()).send(sample.notification(), sample.message());
-
-        MimeMessage message = onlyMessage();
+        MimeMessage message = sendAndReceive(sample);
         assertThat(part(message, 0)).startsWith("Hello " + name + ",\n").contains("order #A-<1>&2.");
         assertThat(part(message, 1))
                 .contains("<title>Order #A-&lt;1&gt;&amp;2 Confirmed</title>")
@@ -182,9 +180,7 @@ class EmailNotifierTest {
         String injection = "\r\nBcc: x@example.com";
         Sample sample = completed(11, order("A-1" + injection, "Ada" + injection + "\nX-Evil: 1", "ada@example.com"));
 
-        notifier(settings()).send(sample.notification(), sample.message());
-
-        MimeMessage message = onlyMessage();
+        MimeMessage message = sendAndReceive(sample);
         assertSingleRecipient(message, "ada@example.com", "Ada Bcc: x@example.com X-Evil: 1");
         assertThat(message.getSubject()).isEqualTo("Order #A-1 Bcc: x@example.com Confirmed");
         assertThat(message.getHeader("Bcc")).isNull();
@@ -200,9 +196,7 @@ class EmailNotifierTest {
         Sample sample = completed(12, order("A-1\u0085\u2028\u2029\u0000\u001b\t2", "Ada\u2028Lovelace\u0007",
                 "ada@example.com"));
 
-        notifier(settings()).send(sample.notification(), sample.message());
-
-        MimeMessage message = onlyMessage();
+        MimeMessage message = sendAndReceive(sample);
         assertThat(message.getSubject()).isEqualTo("Order #A-1 2 Confirmed");
         assertSingleRecipient(message, "ada@example.com", "Ada Lovelace");
     }

@@ -256,12 +256,12 @@ final class SmtpProxy implements AutoCloseable {
         }
 
         private String scriptedReply(String command) {
-            int open = command.indexOf('<');
-            int close = command.indexOf('>');
-            if (open < 0 || close < open) {
+            int start = command.indexOf('<');
+            int end = command.indexOf('>');
+            if (start < 0 || end < start) {
                 return null;
             }
-            Deque<String> replies = recipientReplies.get(command.substring(open + 1, close).toLowerCase(Locale.ROOT));
+            Deque<String> replies = recipientReplies.get(command.substring(start + 1, end).toLowerCase(Locale.ROOT));
             if (replies == null) {
                 return null;
             }

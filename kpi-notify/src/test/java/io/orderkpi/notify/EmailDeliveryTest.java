@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.orderkpi.core.OrderKpi;
 import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.EventType;
@@ -24,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,11 +36,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class EmailDeliveryTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Instant PLACED_AT = Instant.parse("2026-11-30T10:15:30Z");
 
     @RegisterExtension
-    static final GreenMailExtension GREEN_MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+    static final GreenMailExtension GREEN_MAIL = new GreenMailExtension(TestSmtp.smtp());
 
     private final MemoryRecordStore records = new MemoryRecordStore();
     private SmtpProxy proxy;
@@ -84,20 +84,26 @@ class EmailDeliveryTest {
         return records.orders().insert(order, List.of(NewEvent.of(EventType.ORDER_COMPLETED, data)));
     }
 
-    private Notification notificationOf(Order order, Notifier channel) {
+    /** The order's notification of that channel, once the notification service has created it. */
+    private Optional<Notification> find(Order order, Notifier channel) {
         return records.notifications().list(NotificationQuery.firstPage(10).withOrderId(order.id())).items().stream()
-                .filter(n -> n.channel().equals(channel.channel())).findFirst().orElseThrow();
+                .filter(n -> n.channel().equals(channel.channel())).findFirst();
+    }
+
+    private Notification notificationOf(Order order, Notifier channel) {
+        return find(order, channel).orElseThrow();
     }
 
     /** Waits until the order's e-mail notification is sent, and returns it. */
     private Notification awaitSent(Order order) {
-        await().atMost(TIMEOUT).until(() -> notificationOf(order, email).state() == NotificationState.SENT);
+        await().atMost(TIMEOUT).until(() -> find(order, email).filter(n -> n.state() == NotificationState.SENT)
+                .isPresent());
         return notificationOf(order, email);
     }
 
     /** Waits until the order's e-mail notification has had its attempt and nothing is left to do. */
     private Notification awaitSettled(Order order) throws InterruptedException {
-        await().atMost(TIMEOUT).until(() -> notificationOf(order, email).attempts() > 0);
+        await().atMost(TIMEOUT).until(() -> find(order, email).filter(n -> n.attempts() > 0).isPresent());
         awaitIdle();
         return notificationOf(order, email);
     }

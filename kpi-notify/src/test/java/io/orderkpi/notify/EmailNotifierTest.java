@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.orderkpi.core.notification.NotificationRejectedException;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.notify.TestNotifications.Sample;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EmailNotifierTest {
 
     @RegisterExtension
-    static final GreenMailExtension GREEN_MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+    static final GreenMailExtension GREEN_MAIL = new GreenMailExtension(TestSmtp.smtp());
 
     private final List<EmailNotifier> notifiers = new ArrayList<>();
 

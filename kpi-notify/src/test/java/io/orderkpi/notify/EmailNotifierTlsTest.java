@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
-import com.icegreen.greenmail.util.ServerSetupTest;
 import io.orderkpi.core.notification.NotificationRejectedException;
 import io.orderkpi.notify.TestNotifications.Sample;
 import jakarta.mail.AuthenticationFailedException;
@@ -32,7 +31,7 @@ class EmailNotifierTlsTest {
 
     @RegisterExtension
     static final GreenMailExtension GREEN_MAIL = new GreenMailExtension(
-            new ServerSetup[] {ServerSetupTest.SMTP.dynamicPort(), ServerSetupTest.SMTPS.dynamicPort()})
+            new ServerSetup[] {TestSmtp.smtp(), TestSmtp.smtps()})
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("mailer@example.com", USER, PASSWORD));
 
     private final List<AutoCloseable> closeables = new ArrayList<>();

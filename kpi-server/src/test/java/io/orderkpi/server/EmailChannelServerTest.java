@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.orderkpi.server.http.Json;
 import jakarta.mail.internet.MimeMessage;
@@ -29,10 +30,17 @@ class EmailChannelServerTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final GreenMailExtension GREEN_MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+    static final GreenMailExtension GREEN_MAIL = new GreenMailExtension(smtpOnAFreePort());
 
     @TempDir
     Path dir;
+
+    private static ServerSetup smtpOnAFreePort() {
+        ServerSetup setup = ServerSetupTest.SMTP.dynamicPort();
+        // GreenMail's default of 2 s is too short when the tests share two cores with other builds.
+        setup.setServerStartupTimeout(30_000);
+        return setup;
+    }
 
     private OrderKpiServer start(int smtpPort) {
         Map<String, String> env = new HashMap<>();
@@ -41,7 +49,7 @@ class EmailChannelServerTest {
         env.put(ServerConfig.SMTP_PORT, Integer.toString(smtpPort));
         env.put(ServerConfig.SMTP_TLS, "none");
         env.put(ServerConfig.SMTP_FROM, "shop@example.com");
-        env.put(ServerConfig.SMTP_CONNECT_TIMEOUT_SECONDS, "2");
+        env.put(ServerConfig.SMTP_CONNECT_TIMEOUT_SECONDS, "5");
         // Half the payments fail (seeded), so both kinds of order mail go out.
         env.put(ServerConfig.STOCK_FAILURE_RATE, "0");
         env.put(ServerConfig.PAYMENT_FAILURE_RATE, "0.5");

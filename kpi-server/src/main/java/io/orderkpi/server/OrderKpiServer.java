@@ -41,6 +41,7 @@ public final class OrderKpiServer implements AutoCloseable {
     private final ServerConfig config;
     private final PrometheusMeterRegistry meters;
     private final JvmGcMetrics gcMetrics;
+    private final NotifierWiring notifiers;
     private final OrderKpi kpi;
     private final BackgroundJobs jobs;
     private final ServerState state = new ServerState();
@@ -67,9 +68,10 @@ public final class OrderKpiServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
         long seed = config.simSeed().orElseGet(() -> new SplittableRandom().nextLong());
+        this.notifiers = NotifierWiring.from(config);
         LOG.info("Stores: in-memory records, KPIs and queue (data lives only as long as this process);"
-                + " notifications: log{}", config.isDemo() ? " (demo mode)" : "");
-        this.kpi = OrderKpi.builder()
+                + " notifications: {}{}", notifiers.describe(), config.isDemo() ? " (demo mode)" : "");
+        OrderKpi.Builder builder = OrderKpi.builder()
                 .workers(config.workers())
                 .jobAttempts(config.jobAttempts())
                 .shutdownGrace(config.shutdownGrace())
@@ -79,10 +81,11 @@ public final class OrderKpiServer implements AutoCloseable {
                 .retention(config.retention())
                 .historyRetention(config.historyRetention())
                 .simulation(seed, config.stockFailureRate(), config.paymentFailureRate(), config.refundFailureRate())
-                .meterRegistry(meters)
-                .build();
+                .meterRegistry(meters);
+        notifiers.notifiers().forEach(builder::notifier);
+        this.kpi = builder.build();
         this.jobs = new BackgroundJobs(kpi.clock());
-        ServerContext context = new ServerContext(kpi, config, meters, jobs, state);
+        ServerContext context = new ServerContext(kpi, config, meters, jobs, state, notifiers);
         this.router = new Router();
         routeGroups().forEach(group -> router.include(group.apply(context)));
         io.orderkpi.server.routes.OperationsRoutes.operations(kpi, config).forEach(router::include);
@@ -91,6 +94,7 @@ public final class OrderKpiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             jobs.close();
             kpi.close();
+            notifiers.close();
             gcMetrics.close();
             throw e;
         }
@@ -179,6 +183,8 @@ public final class OrderKpiServer implements AutoCloseable {
             api.close();
             jobs.close();
             kpi.close();
+            // After the facade: its workers may still be sending mail during the grace period.
+            notifiers.close();
             gcMetrics.close();
             meters.close();
         } finally {

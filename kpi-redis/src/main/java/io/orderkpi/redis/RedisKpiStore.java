@@ -449,8 +449,11 @@ public final class RedisKpiStore implements KpiStore {
 
     @Override
     public void close() {
-        closed = true;
         synchronized (connecting) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             StatefulRedisConnection<String, String> open = connection;
             connection = null;
             if (open != null) {

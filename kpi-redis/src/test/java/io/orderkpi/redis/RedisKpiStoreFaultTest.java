@@ -58,7 +58,7 @@ class RedisKpiStoreFaultTest {
 
     private RedisKpiStore open() {
         RedisKpiStore opening = RedisKpiStore.builder().uri(redis.uri()).prefix(prefix)
-                .commandTimeout(Duration.ofSeconds(1)).build();
+                .commandTimeout(Duration.ofSeconds(5)).build();
         opened.add(opening);
         return opening;
     }

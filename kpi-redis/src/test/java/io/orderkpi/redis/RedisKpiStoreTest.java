@@ -155,7 +155,7 @@ class RedisKpiStoreTest {
     void twoStoreInstancesOnTheSameKeysApplyConcurrentDuplicatesOnce() throws Exception {
         RedisClient otherClient = RedisClient.create(REDIS.redis().uri());
         try {
-            RedisKpiStore other = open(RedisKpiStore.builder().client(otherClient).prefix(prefix).retention(RETENTION));
+            RedisKpiStore other = RedisKpiStore.builder().client(otherClient).prefix(prefix).retention(RETENTION).build();
             List<KpiFact> facts = new ArrayList<>();
             for (int i = 0; i < 2_000; i++) {
                 LocalDate day = DAY.plusDays(i % 3);
@@ -194,6 +194,7 @@ class RedisKpiStoreTest {
                 assertThat(store.totals(day)).isEqualTo(expected.totals());
                 assertThat(other.customers(day)).isEqualTo(expected.customers());
             }
+            other.close();
         } finally {
             otherClient.shutdown();
         }

@@ -106,6 +106,8 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
             case OWNED -> ownedServer(RedisProcess::startEmbedded, RedisProcess::startFromPath);
         };
         redis = new TestRedis(located.uri(), located.source(), prefix, mode == Mode.SHARED ? null : located.process());
+        // So a run's report says which server the Redis tests really used.
+        context.publishReportEntry("redis", located.source() + " " + redact(located.uri()) + " prefix " + prefix);
     }
 
     @Override

@@ -1,12 +1,8 @@
 package io.orderkpi.redis;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.orderkpi.core.spi.KpiStore;
 import io.orderkpi.testkit.KpiStoreContract;
 import io.orderkpi.testkit.RedisExtension;
-import io.orderkpi.testkit.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,56 +16,29 @@ class RedisKpiStoreContractTest extends KpiStoreContract {
     @RegisterExtension
     static final RedisExtension REDIS = RedisExtension.shared();
 
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> admin;
+    private static Lettuce lettuce;
     private final List<String> prefixes = new ArrayList<>();
 
     @BeforeAll
     static void connect() {
-        client = RedisClient.create(REDIS.redis().uri());
-        admin = client.connect();
+        lettuce = Lettuce.connect(REDIS.redis());
     }
 
     @AfterAll
     static void disconnect() {
-        admin.close();
-        client.shutdown();
+        lettuce.close();
     }
 
     @Override
     protected KpiStore newStore(Duration retention) {
         String prefix = REDIS.redis().newKeyPrefix();
         prefixes.add(prefix);
-        return RedisKpiStore.builder().client(client).prefix(prefix).retention(retention).build();
+        return RedisKpiStore.builder().client(lettuce.client()).prefix(prefix).retention(retention).build();
     }
 
-    /** What {@code duration} of the server's clock would do: every TTL of this test's keys lowered by it. */
+    /** Every TTL of this test's keys lowered by {@code duration}, as the contract's Javadoc describes. */
     @Override
     protected void advanceTime(Duration duration) {
-        RedisTime.advance(admin.sync(), REDIS.redis(), prefixes, duration);
-    }
-
-    /** Lowers the TTLs of keys under some prefixes, as the contract's Javadoc describes. */
-    static final class RedisTime {
-
-        private RedisTime() {
-        }
-
-        static void advance(RedisCommands<String, String> redis, TestRedis server, List<String> prefixes, Duration duration) {
-            for (String prefix : prefixes) {
-                for (String key : server.keys(prefix + ":")) {
-                    long ttl = redis.pttl(key);
-                    if (ttl < 0) {
-                        continue;
-                    }
-                    long left = ttl - duration.toMillis();
-                    if (left <= 0) {
-                        redis.del(key);
-                    } else {
-                        redis.pexpire(key, left);
-                    }
-                }
-            }
-        }
+        lettuce.advanceTime(prefixes, duration);
     }
 }

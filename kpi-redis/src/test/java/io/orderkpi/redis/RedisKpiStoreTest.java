@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.orderkpi.core.StoreUnavailableException;
 import io.orderkpi.core.analytics.DailyTotals;
@@ -49,22 +48,21 @@ class RedisKpiStoreTest {
     private static final LocalDate DAY = LocalDate.of(2025, 11, 16);
     private static final Duration RETENTION = Duration.ofDays(30);
 
+    private static Lettuce lettuce;
     private static RedisClient client;
-    private static StatefulRedisConnection<String, String> admin;
     private final List<RedisKpiStore> opened = new ArrayList<>();
     private String prefix;
     private RedisKpiStore store;
 
     @BeforeAll
     static void connect() {
-        client = RedisClient.create(REDIS.redis().uri());
-        admin = client.connect();
+        lettuce = Lettuce.connect(REDIS.redis());
+        client = lettuce.client();
     }
 
     @AfterAll
     static void disconnect() {
-        admin.close();
-        client.shutdown();
+        lettuce.close();
     }
 
     @BeforeEach
@@ -85,7 +83,7 @@ class RedisKpiStoreTest {
     }
 
     private RedisCommands<String, String> redis() {
-        return admin.sync();
+        return lettuce.redis();
     }
 
     @Test

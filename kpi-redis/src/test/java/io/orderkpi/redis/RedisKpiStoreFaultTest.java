@@ -58,7 +58,7 @@ class RedisKpiStoreFaultTest {
 
     private RedisKpiStore open() {
         RedisKpiStore opening = RedisKpiStore.builder().uri(redis.uri()).prefix(prefix)
-                .commandTimeout(Duration.ofSeconds(5)).build();
+                .commandTimeout(Duration.ofSeconds(10)).build();
         opened.add(opening);
         return opening;
     }

@@ -47,6 +47,8 @@ class RedisKpiStoreTest {
 
     private static final LocalDate DAY = LocalDate.of(2025, 11, 16);
     private static final Duration RETENTION = Duration.ofDays(30);
+    /** A store's own client connects within its command timeout; a loaded build machine needs more than 2 s. */
+    private static final Duration PATIENT = Duration.ofSeconds(10);
 
     private static Lettuce lettuce;
     private static RedisClient client;
@@ -233,7 +235,7 @@ class RedisKpiStoreTest {
     @Test
     void theZoneIsKeptInRedisForEveryInstanceOnThePrefix() {
         store.setZone(ZoneId.of("Asia/Kolkata"));
-        RedisKpiStore other = open(RedisKpiStore.builder().uri(REDIS.redis().uri()).prefix(prefix));
+        RedisKpiStore other = open(RedisKpiStore.builder().uri(REDIS.redis().uri()).prefix(prefix).commandTimeout(PATIENT));
 
         assertThat(other.zone()).contains(ZoneId.of("Asia/Kolkata"));
         assertThat(redis().get(prefix + ":zone")).isEqualTo("Asia/Kolkata");
@@ -277,7 +279,7 @@ class RedisKpiStoreTest {
 
     @Test
     void aClosedStoreRefusesCallsAndClosingTwiceIsHarmless() {
-        RedisKpiStore closing = open(RedisKpiStore.builder().uri(REDIS.redis().uri()).prefix(prefix));
+        RedisKpiStore closing = open(RedisKpiStore.builder().uri(REDIS.redis().uri()).prefix(prefix).commandTimeout(PATIENT));
         closing.apply(completed(1, DAY, "alice", 1));
         closing.close();
         closing.close();

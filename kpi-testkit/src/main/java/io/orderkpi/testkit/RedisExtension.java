@@ -167,7 +167,7 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
             return new Located(process.uri(), process.source(), process);
         } catch (IOException | RuntimeException e) {
             throw new ExtensionConfigurationException("No Redis for the tests: " + URL_VARIABLE + " is not set, "
-                    + localProblem + " and the embedded Redis 6.2 did not start (" + e.getMessage()
+                    + localProblem + " and the embedded Redis 6.2 did not start (" + oneLine(e)
                     + "); set " + URL_VARIABLE + " or start redis-server on 127.0.0.1:6379", e);
         }
     }
@@ -178,17 +178,22 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
             return new Located(process.uri(), process.source(), process);
         } catch (IOException | RuntimeException e) {
             if (second == null) {
-                throw new ExtensionConfigurationException("The embedded Redis 6.2 did not start: " + e.getMessage(), e);
+                throw new ExtensionConfigurationException("The embedded Redis 6.2 did not start: " + oneLine(e), e);
             }
             try {
                 RedisProcess process = second.start();
                 return new Located(process.uri(), process.source(), process);
             } catch (IOException | RuntimeException fromPath) {
                 throw new ExtensionConfigurationException("No Redis the test can own: the embedded Redis did not start ("
-                        + e.getMessage() + ") and neither did redis-server from the PATH (" + fromPath.getMessage()
+                        + oneLine(e) + ") and neither did redis-server from the PATH (" + oneLine(fromPath)
                         + "); install redis-server", fromPath);
             }
         }
+    }
+
+    /** The message of a start failure on one line (a server's output may span several). */
+    private static String oneLine(Throwable e) {
+        return String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** Null when the server answers PING; else why not, starting with "nothing listens" when the port is closed. */
@@ -199,7 +204,7 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
         } catch (ConnectException e) {
             return "nothing listens on " + redact(uri);
         } catch (IOException | RuntimeException e) {
-            return e.getMessage();
+            return oneLine(e);
         }
     }
 

@@ -83,11 +83,11 @@ class RedisExtensionTest {
     @Test
     void whenNoServerCanBeFoundOrStartedTheRunFailsWithOneLineSayingWhatToDo() {
         assertThatThrownBy(() -> RedisExtension.locate(Map.of(), deadPort(), () -> {
-            throw new IOException("no binary for this platform");
+            throw new IOException("no binary for this platform\n  redis-server: exec format error\n");
         }))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageContaining("nothing listens on redis://127.0.0.1:")
-                .hasMessageContaining("no binary for this platform")
+                .hasMessageContaining("no binary for this platform redis-server: exec format error)")
                 .hasMessageContaining("set ORDERKPI_TEST_REDIS_URL or start redis-server on 127.0.0.1:6379")
                 .hasMessageNotContaining("\n");
     }

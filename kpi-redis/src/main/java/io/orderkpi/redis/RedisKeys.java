@@ -51,7 +51,8 @@ final class RedisKeys {
 
     /** kpi, cust, lb, applied of the day: the keys of {@link KpiScript#APPLY}. */
     String[] day(LocalDate day) {
-        return DAY_PARTS.stream().map(part -> dayKey(day, part)).toArray(String[]::new);
+        String tag = prefix + ":{" + day + "}:";
+        return new String[] {tag + KPI, tag + CUSTOMERS, tag + LEADERBOARD, tag + APPLIED};
     }
 
     String dayKey(LocalDate day, String part) {

@@ -142,14 +142,7 @@ public final class RedisKpiStore implements KpiStore {
         if (facts.isEmpty()) {
             return 0;
         }
-        Map<LocalDate, List<KpiFact>> byDay = new LinkedHashMap<>();
-        for (KpiFact fact : facts) {
-            if (fact.cents() > MAX_CENTS) {
-                throw new IllegalArgumentException("KPI fact " + fact.key() + " carries " + fact.cents()
-                        + " cents, more than the " + MAX_CENTS + " a Redis score holds exactly");
-            }
-            byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
-        }
+        Map<LocalDate, List<KpiFact>> byDay = byDay(facts);
         RedisAsyncCommands<String, String> redis = commands();
         List<Call<Long>> calls = new ArrayList<>();
         for (Map.Entry<LocalDate, List<KpiFact>> day : byDay.entrySet()) {
@@ -165,6 +158,27 @@ public final class RedisKpiStore implements KpiStore {
             applied += Math.toIntExact(finish(redis, call, "apply KPI facts"));
         }
         return applied;
+    }
+
+    /** The facts grouped by day in their order; a batch of one day (the common case) is not copied. */
+    private static Map<LocalDate, List<KpiFact>> byDay(List<KpiFact> facts) {
+        LocalDate first = facts.get(0).day();
+        boolean oneDay = true;
+        for (KpiFact fact : facts) {
+            if (fact.cents() > MAX_CENTS) {
+                throw new IllegalArgumentException("KPI fact " + fact.key() + " carries " + fact.cents()
+                        + " cents, more than the " + MAX_CENTS + " a Redis score holds exactly");
+            }
+            oneDay &= fact.day().equals(first);
+        }
+        if (oneDay) {
+            return Map.of(first, facts);
+        }
+        Map<LocalDate, List<KpiFact>> byDay = new LinkedHashMap<>();
+        for (KpiFact fact : facts) {
+            byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
+        }
+        return byDay;
     }
 
     private String[] applyArguments(List<KpiFact> facts) {

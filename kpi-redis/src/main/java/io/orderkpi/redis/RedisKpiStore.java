@@ -85,6 +85,7 @@ public final class RedisKpiStore implements KpiStore {
     private final String retentionMillis;
     private final long timeoutMillis;
     private final int wholeSetLimit;
+    /** "Redis at host:port", for messages; never the password. */
     private final String server;
     private final @Nullable RedisClient ownedClient;
     private final @Nullable ClientResources ownedResources;
@@ -104,11 +105,11 @@ public final class RedisKpiStore implements KpiStore {
             this.client = builder.client;
             this.ownedClient = null;
             this.ownedResources = null;
-            this.server = "the configured RedisClient";
+            this.server = "Redis (the application's RedisClient)";
         } else {
             RedisURI uri = RedisURI.create(Objects.requireNonNull(builder.uri, "uri or client"));
             uri.setTimeout(builder.commandTimeout);
-            this.server = uri.getHost() + ":" + uri.getPort();
+            this.server = "Redis at " + uri.getHost() + ":" + uri.getPort();
             this.ownedResources = ClientResources.builder()
                     .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
                     .build();
@@ -498,7 +499,7 @@ public final class RedisKpiStore implements KpiStore {
                 try {
                     connection = client.connect();
                 } catch (RedisException e) {
-                    throw new StoreUnavailableException("Redis at " + server + " cannot be reached: " + reason(e), e);
+                    throw new StoreUnavailableException(server + " cannot be reached: " + reason(e), e);
                 }
             }
             return connection.async();
@@ -544,12 +545,12 @@ public final class RedisKpiStore implements KpiStore {
             return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("Interrupted while waiting for Redis at " + server, e);
+            throw new StoreUnavailableException("Interrupted while waiting for " + server, e);
         }
     }
 
     private StoreUnavailableException timeout(String what, TimeoutException e) {
-        return new StoreUnavailableException("Redis at " + server + " did not answer within " + timeoutMillis
+        return new StoreUnavailableException(server + " did not answer within " + timeoutMillis
                 + " ms to " + what, e);
     }
 
@@ -559,10 +560,10 @@ public final class RedisKpiStore implements KpiStore {
      */
     private RuntimeException failure(Throwable cause, String what) {
         if (cause instanceof RedisCommandExecutionException && !isTransient(cause.getMessage())) {
-            return new OrderKpiException("Redis at " + server + " refused to " + what + ": " + cause.getMessage(), cause);
+            return new OrderKpiException(server + " refused to " + what + ": " + cause.getMessage(), cause);
         }
         if (cause instanceof RedisException || cause instanceof IOException) {
-            return new StoreUnavailableException("Redis at " + server + " could not " + what + ": " + reason(cause), cause);
+            return new StoreUnavailableException(server + " could not " + what + ": " + reason(cause), cause);
         }
         return cause instanceof RuntimeException runtime ? runtime : new OrderKpiException("Redis failed to " + what, cause);
     }

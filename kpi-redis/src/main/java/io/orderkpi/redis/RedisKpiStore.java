@@ -150,7 +150,8 @@ public final class RedisKpiStore implements KpiStore {
             String[] dayKeys = keys.day(day.getKey());
             List<KpiFact> dayFacts = day.getValue();
             for (int from = 0; from < dayFacts.size(); from += FACTS_PER_SCRIPT) {
-                String[] args = applyArguments(dayFacts.subList(from, Math.min(dayFacts.size(), from + FACTS_PER_SCRIPT)));
+                List<KpiFact> chunk = dayFacts.subList(from, Math.min(dayFacts.size(), from + FACTS_PER_SCRIPT));
+                String[] args = applyArguments(retentionMillis, chunk);
                 calls.add(start(redis, KpiScript.APPLY, dayKeys, args));
             }
         }
@@ -182,7 +183,8 @@ public final class RedisKpiStore implements KpiStore {
         return byDay;
     }
 
-    private String[] applyArguments(List<KpiFact> facts) {
+    /** The arguments of {@link KpiScript#APPLY}: the retention, then key, kind, customer and cents of each fact. */
+    static String[] applyArguments(String retentionMillis, List<KpiFact> facts) {
         String[] args = new String[1 + 4 * facts.size()];
         args[0] = retentionMillis;
         int i = 1;

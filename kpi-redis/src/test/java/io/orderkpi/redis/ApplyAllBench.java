@@ -104,7 +104,7 @@ public final class ApplyAllBench {
             List<String[]> scripts = new ArrayList<>();
             byDay.forEach((day, dayFacts) -> {
                 scripts.add(keys.day(day));
-                scripts.add(arguments(dayFacts));
+                scripts.add(RedisKpiStore.applyArguments(Long.toString(Duration.ofHours(1).toMillis()), dayFacts));
             });
             batches.add(scripts);
         }
@@ -128,23 +128,6 @@ public final class ApplyAllBench {
         } finally {
             delete(connection.sync(), prefix);
         }
-    }
-
-    private static String[] arguments(List<KpiFact> facts) {
-        String[] args = new String[1 + 4 * facts.size()];
-        args[0] = Long.toString(Duration.ofHours(1).toMillis());
-        int i = 1;
-        for (KpiFact fact : facts) {
-            args[i++] = fact.key();
-            args[i++] = switch (fact.kind()) {
-                case COMPLETED_ORDER -> "c";
-                case FAILED_ORDER -> "f";
-                case REFUND -> "r";
-            };
-            args[i++] = fact.customerId();
-            args[i++] = Long.toString(fact.cents());
-        }
-        return args;
     }
 
     /** Every kind of fact over {@code days} days, 10,000 customers; refund ids differ per round. */

@@ -64,6 +64,8 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
 
     private final Mode mode;
     private volatile @Nullable TestRedis redis;
+    /** The class whose {@code beforeAll} found the server; only its {@code afterAll} releases it. */
+    private volatile @Nullable String owner;
 
     private RedisExtension(Mode mode) {
         this.mode = mode;
@@ -99,6 +101,11 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (redis != null) {
+            // A @Nested class inherits the extension: it shares the server of the class that declared it.
+            return;
+        }
+        owner = context.getUniqueId();
         String prefix = "okpi-test-" + RUN + "-" + CLASSES.incrementAndGet();
         Located located = switch (mode) {
             case SHARED -> sharedServer(context);
@@ -112,6 +119,9 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (!context.getUniqueId().equals(owner)) {
+            return;
+        }
         TestRedis current = redis;
         redis = null;
         if (current == null) {

@@ -2,6 +2,7 @@ package io.orderkpi.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,6 +22,17 @@ class EmbeddedRedisTest {
         assertThat(redis.serverInfo("executable")).contains("redis-server-6.2").doesNotStartWith("/usr/");
         assertThat(redis.port()).isNotEqualTo(6379);
         assertThat(redis.command("PING")).isEqualTo("PONG");
+    }
+
+    /** Runs after the outer tests' class-level set-up and before its tear-down, sharing the server. */
+    @Nested
+    class InANestedClass {
+
+        @Test
+        void theSameServerIsHandedOnAndOutlivesTheNestedClass() {
+            assertThat(REDIS.redis().source()).isEqualTo(TestRedis.Source.EMBEDDED);
+            assertThat(REDIS.redis().command("SET", REDIS.redis().keyPrefix() + ":nested", "1")).isEqualTo("OK");
+        }
     }
 
     @Test

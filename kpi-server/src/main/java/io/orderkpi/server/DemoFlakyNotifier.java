@@ -6,14 +6,14 @@ import io.orderkpi.core.spi.Notifier;
 import java.util.SplittableRandom;
 
 /**
- * {@code serve --demo} only: a pretend webhook channel that refuses about one send in three, so
+ * {@code serve --demo} only: a pretend webhook channel that refuses about one send in five, so
  * the demo shows retries and, now and then, a job that used up its attempts on the failed-jobs
  * panel. It sends nothing anywhere. Thread-safe.
  */
 final class DemoFlakyNotifier implements Notifier {
 
     static final String CHANNEL = "demo-webhook";
-    static final double FAILURE_RATE = 0.35;
+    static final double FAILURE_RATE = 0.2;
 
     private final SplittableRandom random;
 

@@ -5,6 +5,7 @@
 const TOKEN_KEY = 'orderkpi.token';
 const CHART_DAYS = 30;
 const SVG = 'http://www.w3.org/2000/svg';
+const FAILED_SHOWN = 25;
 const KPI_FIELDS = [
   ['total_revenue', 'Net revenue', 'money'],
   ['gross_revenue', 'Gross revenue', 'money'],
@@ -448,11 +449,11 @@ function drawCharts() {
   if (!state.trend) return;
   const days = state.trend;
   barChart($('chart-revenue'), days, (d) => [{ value: Number(d.total_revenue), cls: 'revenue' }],
-    (d) => d.date + ': net revenue ' + money(d.total_revenue), (v) => grouped(String(Math.round(v))),
+    (d) => d.date + ': net revenue ' + money(d.total_revenue), compact,
     'Net revenue per day; the numbers are in the table of this panel');
   barChart($('chart-orders'), days, (d) => [{ value: d.successful_orders, cls: 'ok' }, { value: d.failed_orders, cls: 'bad' }],
     (d) => d.date + ': ' + d.successful_orders + ' successful, ' + d.failed_orders + ' failed orders',
-    (v) => grouped(String(Math.round(v))), 'Orders per day, successful and failed; the numbers are in the table of this panel');
+    compact, 'Orders per day, successful and failed; the numbers are in the table of this panel');
 }
 
 /** Stacked bars, one group per day, drawn at the container's width so text keeps its size. */
@@ -500,6 +501,15 @@ function barChart(container, days, parts, label, axisLabel, description) {
     }
   }
   container.replaceChildren(root);
+}
+
+/** Axis labels: 950, 12k, 1.5M. */
+function compact(value) {
+  const abs = Math.abs(value);
+  if (abs >= 1e6) return +(value / 1e6).toFixed(1) + 'M';
+  if (abs >= 1e4) return Math.round(value / 1e3) + 'k';
+  if (abs >= 1e3) return +(value / 1e3).toFixed(1) + 'k';
+  return String(Math.round(value));
 }
 
 function niceMax(value) {
@@ -577,6 +587,11 @@ function summary(text, data) {
 
 // ---- failed jobs
 
+/** The error without the Java package names in front; the full text stays in the tooltip. */
+function shortError(text) {
+  return (text || '').replace(/^(?:[a-z_][\w]*\.)+(?=[A-Z])/, '');
+}
+
 function failedFilter() {
   return { queue: $('failed-queue').value, q: $('failed-q').value.trim() };
 }
@@ -588,23 +603,26 @@ async function loadFailed() {
   if (now.queue !== filter.queue || now.q !== filter.q) return;
   state.failedJobs = data.failed_jobs;
   // The payload is never shown: it may hold ids or data an operator does not need to see here.
-  const rows = data.failed_jobs.map((job) => el('tr', { dataset: { job: job.id } },
+  const rows = data.failed_jobs.slice(0, FAILED_SHOWN).map((job) => el('tr', { dataset: { job: job.id } },
     cell('Failed at', { class: 'nowrap', text: time(job.failed_at) }),
     cell('Queue', { text: job.queue }),
     cell('Type', { class: 'mono nowrap', text: job.type }),
-    cell('Error', { class: 'error-text', text: job.last_error || '' }),
+    cell('Error', { class: 'error-text', title: job.last_error || '', text: shortError(job.last_error) }),
     cell('Attempts', { class: 'num', text: job.attempts }),
     el('td', { class: 'actions' },
       action('Retry', 'retry job ' + job.id, 'POST', '/api/v1/queues/failed/' + job.id + '/retry', 'Job queued again', 'retry'),
       action('Forget', 'forget job ' + job.id, 'DELETE', '/api/v1/queues/failed/' + job.id, 'Job forgotten', 'forget'))));
   $('failed-table').tBodies[0].replaceChildren(...rows);
-  $('failed-count').textContent = '(' + rows.length + ')';
-  show($('failed-empty'), rows.length === 0);
+  const total = data.failed_jobs.length;
+  $('failed-count').textContent = '(' + count(total) + ')';
+  show($('failed-empty'), total === 0);
+  $('failed-more').textContent = total > rows.length
+    ? 'Showing the newest ' + rows.length + ' of ' + count(total) + '; narrow the filter to see the others.' : '';
   const filtered = filter.queue || filter.q;
-  $('failed-retry-all').textContent = filtered ? 'Retry these ' + rows.length : 'Retry all';
-  $('failed-forget-all').textContent = filtered ? 'Forget these ' + rows.length : 'Forget all';
+  $('failed-retry-all').textContent = filtered ? 'Retry these ' + total : 'Retry all';
+  $('failed-forget-all').textContent = filtered ? 'Forget these ' + total : 'Forget all';
   for (const id of ['failed-retry-all', 'failed-forget-all']) {
-    $(id).dataset.busy = rows.length === 0 ? 'true' : 'false';
+    $(id).dataset.busy = total === 0 ? 'true' : 'false';
   }
   applyReadOnly($('failed'));
 }

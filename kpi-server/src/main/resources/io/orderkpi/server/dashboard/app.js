@@ -35,6 +35,7 @@ const state = {
   queues: [],
   failedJobs: [],
   trend: null,
+  refreshes: 0,
 };
 
 class HttpError extends Error {
@@ -333,6 +334,16 @@ function clearData() {
 
 async function refresh() {
   clearTimeout(state.timer);
+  // About once a minute, ask again for today: a page left open over midnight moves on with it.
+  if (++state.refreshes % Math.max(1, Math.round(60000 / state.refreshMs)) === 0) {
+    try {
+      const session = await api('GET', '/api/v1/session');
+      if (state.day === state.today) state.day = session.today;
+      state.today = session.today;
+    } catch (e) {
+      // The loads below report the same trouble.
+    }
+  }
   const ops = state.access === 'full' || state.access === 'read';
   const loads = [loadDay(), loadTrend()];
   if (ops) {

@@ -11,10 +11,9 @@ import io.orderkpi.server.TestServers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -22,31 +21,18 @@ import org.openqa.selenium.WebElement;
 /** The dashboard of a server with an API token and a read token, in a real browser. */
 class DashboardAuthBrowserTest {
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final DashboardPage PAGE = new DashboardPage(Map.of(ServerConfig.API_TOKEN, API_TOKEN,
+            ServerConfig.READ_TOKEN, READ_TOKEN), kpi -> {
+                DashboardData.placeOrders(kpi);
+                DashboardData.failingJob(kpi, "refunds", "test.auth-failed");
+            });
 
-    static OrderKpiServer server;
     static Browser browser;
 
     @BeforeAll
-    static void start() {
-        server = TestServers.start(dir, Map.of(ServerConfig.API_TOKEN, API_TOKEN, ServerConfig.READ_TOKEN, READ_TOKEN));
-        DashboardData.placeOrders(server.kpi());
-        DashboardData.failingJob(server.kpi(), "refunds", "test.auth-failed");
-        browser = Browser.start(1280, 1000);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
-    }
-
-    @BeforeEach
-    void openPage() {
-        browser.open(server.uri());
+    static void browser() {
+        browser = PAGE.browser;
     }
 
     @Test

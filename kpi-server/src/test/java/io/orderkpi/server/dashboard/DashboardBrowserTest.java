@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.ServerConfig;
-import io.orderkpi.server.TestServers;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,11 +15,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
@@ -34,8 +31,10 @@ class DashboardBrowserTest {
     private static final String[] MONEY = {"total_revenue", "gross_revenue", "refund_amount", "average_order_value"};
     private static final String[] COUNTS = {"order_count", "successful_orders", "failed_orders", "unique_customers"};
 
-    @TempDir
-    static Path dir;
+    /** Some payments fail, so the days have failed orders too; stock never runs out. */
+    @RegisterExtension
+    static final DashboardPage PAGE = new DashboardPage(Map.of(ServerConfig.PAYMENT_FAILURE_RATE, "0.3",
+            ServerConfig.STOCK_FAILURE_RATE, "0"), DashboardData::placeOrders);
 
     static OrderKpiServer server;
     static Browser browser;
@@ -43,25 +42,13 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void start() {
-        // Some payments fail, so the days have failed orders too; stock never runs out.
-        server = TestServers.start(dir, Map.of(ServerConfig.PAYMENT_FAILURE_RATE, "0.3",
-                ServerConfig.STOCK_FAILURE_RATE, "0"));
-        DashboardData.placeOrders(server.kpi());
+        server = PAGE.server;
+        browser = PAGE.browser;
         today = LocalDate.now(ZoneOffset.UTC);
-        browser = Browser.start(1280, 1000);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
     }
 
     @BeforeEach
-    void openPage() {
-        browser.open(server.uri());
+    void awaitData() {
         Browser.waiting().until(() -> browser.all("#kpi-cards .card").size() == 9);
     }
 

@@ -710,14 +710,14 @@ function importCard(run, rejected) {
         el('td', { class: 'mono', text: r.order_number }), el('td', { text: r.reason })))));
     const href = '/api/v1/imports/' + encodeURIComponent(run.import_id) + '/rejected.csv';
     const link = el('a', { href, class: 'download', download: 'import-' + run.import_id + '-rejected.csv',
-      on: { click: (event) => downloadWithToken(event, href) } }, 'All ' + count(run.rejected) + ' rejected rows (CSV)');
+      on: { click: (event) => downloadWithToken(event, href, 'import-' + run.import_id + '-rejected.csv') } }, 'All ' + count(run.rejected) + ' rejected rows (CSV)');
     card.append(el('div', { class: 'table-wrap' }, list), link);
   }
   return card;
 }
 
 /** With a token the file is fetched with the bearer header (never a token in the address). */
-async function downloadWithToken(event, href) {
+async function downloadWithToken(event, href, name) {
   if (!state.token) return; // no token needed: the plain link works
   event.preventDefault();
   const response = await fetch(href, { headers: { Authorization: 'Bearer ' + state.token }, cache: 'no-store' });
@@ -726,7 +726,7 @@ async function downloadWithToken(event, href) {
     return;
   }
   const url = URL.createObjectURL(await response.blob());
-  const link = el('a', { href: url, download: event.currentTarget.getAttribute('download') });
+  const link = el('a', { href: url, download: name });
   document.body.append(link);
   link.click();
   link.remove();

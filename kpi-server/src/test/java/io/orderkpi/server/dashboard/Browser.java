@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.Alert;
@@ -40,6 +41,11 @@ final class Browser implements AutoCloseable {
 
     /** A browser window of the given size in CSS pixels. */
     static Browser start(int width, int height) {
+        return start(width, height, null);
+    }
+
+    /** The same, saving downloads in {@code downloads} when it is given. */
+    static Browser start(int width, int height, Path downloads) {
         Path chromedriver = driverPath().orElseThrow(() -> new AssertionError("The dashboard's browser tests need"
                 + " Debian's chromium and chromedriver: apt-get install -y chromium chromium-driver (or set "
                 + DRIVER_ENV + " to a chromedriver)"));
@@ -51,6 +57,10 @@ final class Browser implements AutoCloseable {
         }
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=" + width + "," + height, "--force-device-scale-factor=1", "--lang=en-US");
+        if (downloads != null) {
+            options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+                    "download.prompt_for_download", false));
+        }
         return new Browser(new ChromeDriver(service, options));
     }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.ServerConfig;
 import io.orderkpi.server.TestServers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,10 @@ class DashboardAuthBrowserTest {
             ServerConfig.READ_TOKEN, READ_TOKEN), kpi -> {
                 DashboardData.placeOrders(kpi);
                 DashboardData.failingJob(kpi, "refunds", "test.auth-failed");
+                importId = DashboardData.importWithRejectedRows(kpi);
             });
+
+    static String importId;
 
     static Browser browser;
 
@@ -66,6 +70,32 @@ class DashboardAuthBrowserTest {
         Browser.waiting().until(() -> browser.displayed("#login"));
         assertThat(browser.script("return sessionStorage.getItem('orderkpi.token')")).isNull();
         assertThat(browser.all("#kpi-cards .card")).isEmpty();
+    }
+
+    @Test
+    void anImportShowsItsCountersAndFirstRejectedRowsAndItsCsvDownloadsWithTheToken() throws Exception {
+        signIn(API_TOKEN);
+        String card = "#imports-list .import[data-import='" + importId + "']";
+        Browser.waiting().until(() -> browser.all(card + " table.rejected tbody tr").size() == 2);
+
+        assertThat(text(browser.find(card + " .state"))).isEqualTo("completed");
+        assertThat(text(browser.find(card + " dl.stats"))).isEqualTo("Read3Imported1Already there0Rejected2");
+        assertThat(browser.cells(card + " table.rejected tbody tr")).containsExactly(
+                List.of("3", "IMP-2", "total_amount: must be greater than 0"),
+                List.of("4", "<b>IMP-3</b>", "customer_id: required"));
+        assertThat(browser.all(card + " b")).isEmpty();
+        assertThat(((Number) browser.script("return arguments[0].value", browser.find(card + " progress"))).intValue())
+                .isEqualTo(1);
+
+        WebElement link = browser.find(card + " a.download");
+        assertThat(link.getAttribute("href")).endsWith("/api/v1/imports/" + importId + "/rejected.csv");
+        String page = browser.driver.getCurrentUrl();
+        link.click();
+        Path file = PAGE.downloads.resolve("import-" + importId + "-rejected.csv");
+        Browser.waiting().until(() -> Files.exists(file) && Files.size(file) > 0);
+        assertThat(Files.readString(file)).isEqualTo("line,order_number,reason\r\n"
+                + "3,IMP-2,total_amount: must be greater than 0\r\n4,<b>IMP-3</b>,customer_id: required\r\n");
+        assertThat(browser.driver.getCurrentUrl()).isEqualTo(page);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.core.OrderKpi;
+import io.orderkpi.core.importer.ImportOptions;
+import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.OrderItem;
@@ -12,9 +14,12 @@ import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.TestServers;
 import io.orderkpi.server.http.Json;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -63,6 +68,20 @@ final class DashboardData {
         NewOrder order = new NewOrder("DASH-" + NUMBERS.incrementAndGet() + "-" + UUID.randomUUID(), customer, name,
                 "someone@example.com", OrderStatus.PENDING, item.totalPrice(), "USD", List.of(item), placedAt);
         kpi.process(kpi.createOrder(order).id());
+    }
+
+    /** A CSV of three rows, two of them rejected; returns the import's id once it has finished. */
+    static String importWithRejectedRows(OrderKpi kpi) {
+        String csv = "order_number,customer_id,customer_name,status,total_amount,item1_product_id,item1_quantity,"
+                + "item1_unit_price\n"
+                + "IMP-1,C1,Ann,paid,10.00,P1,1,10.00\n"
+                + "IMP-2,C2,Bob,paid,-1,P1,1,10.00\n"
+                + "<b>IMP-3</b>,,Eve,paid,5.00,P1,1,5.00\n";
+        ImportSubmission submission = kpi.importStream(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                ImportOptions.named("dashboard-test.csv"), false);
+        String id = submission.run().importId();
+        kpi.importer().awaitFinished(id, Duration.ofMinutes(1));
+        return id;
     }
 
     /** A job of a type nobody handles: it goes to the failed list at once. */

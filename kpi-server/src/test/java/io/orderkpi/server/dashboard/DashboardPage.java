@@ -26,6 +26,8 @@ final class DashboardPage implements BeforeAllCallback, AfterAllCallback, Before
     private Path dir;
     OrderKpiServer server;
     Browser browser;
+    /** Where the browser saves downloads. */
+    Path downloads;
 
     /**
      * @param env  the server's configuration on top of the test defaults
@@ -41,7 +43,8 @@ final class DashboardPage implements BeforeAllCallback, AfterAllCallback, Before
         dir = Files.createTempDirectory("orderkpi-dashboard-");
         server = TestServers.start(dir, env);
         data.accept(server.kpi());
-        browser = Browser.start(1280, 1000);
+        downloads = Files.createDirectories(dir.resolve("downloads"));
+        browser = Browser.start(1280, 1000, downloads);
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 /** The dashboard in a real browser against a real server with known data, no token configured. */
@@ -246,6 +247,31 @@ class DashboardBrowserTest {
 
         new Select(browser.find("#failed-queue")).selectByValue("");
         Browser.waiting().until(() -> browser.all("#failed-table tr[data-job='" + other + "']").size() == 1);
+    }
+
+    @Test
+    void theKeyboardAloneReachesAndUsesTheControls() {
+        // Freshly loaded, nothing focused: the first Tab stop is the skip link; the day picker follows the header's controls.
+        new Actions(browser.driver).sendKeys(Keys.TAB).perform();
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("class")).isEqualTo("skip");
+        int tabs = 0;
+        while (!"day-prev".equals(browser.driver.switchTo().activeElement().getAttribute("id"))) {
+            assertThat(++tabs).as("Tab presses to reach the previous-day button").isLessThan(10);
+            new Actions(browser.driver).sendKeys(Keys.TAB).perform();
+        }
+        new Actions(browser.driver).sendKeys(Keys.ENTER).perform();
+        LocalDate yesterday = today.minusDays(1);
+        Browser.waiting().until(() -> text(browser.find("#kpis-title")).equals(yesterday.toString()));
+        // Focus stays visible: the focused control gets an outline.
+        assertThat(browser.script("return getComputedStyle(document.activeElement).outlineStyle")).isEqualTo("solid");
+    }
+
+    @Test
+    void aNormalServerHasNeitherTheDemoChannelNorTheTrickle() {
+        JsonNode notifications = data(server, "/api/v1/notifications?limit=500").get("notifications");
+        assertThat(notifications).isNotEmpty();
+        assertThat(notifications).allMatch(n -> n.get("channel").asText().equals("log"));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("okpi-demo-trickle"));
     }
 
     @Test

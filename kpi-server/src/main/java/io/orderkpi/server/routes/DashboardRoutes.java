@@ -37,7 +37,7 @@ public final class DashboardRoutes implements Routes {
     static final String RESOURCES = "/io/orderkpi/server/dashboard/";
     /** No inline script or style element, nothing from elsewhere, no framing, no form posts. */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
-            + " img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none';"
+            + " img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none';"
             + " frame-ancestors 'none'";
     static final String CACHE_CONTROL = "no-cache";
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
 import org.awaitility.core.ConditionFactory;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
@@ -20,6 +21,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * A headless Debian chromium driven through Debian's chromedriver, never a downloaded driver. When
@@ -57,6 +60,8 @@ final class Browser implements AutoCloseable {
         }
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=" + width + "," + height, "--force-device-scale-factor=1", "--lang=en-US");
+        // The page's console, so a test can see script errors and refused content (the CSP).
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         if (downloads != null) {
             options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
                     "download.prompt_for_download", false));
@@ -120,6 +125,13 @@ final class Browser implements AutoCloseable {
     List<List<String>> cells(String css) {
         return (List<List<String>>) script("return [...document.querySelectorAll(arguments[0])].map("
                 + "row => [...row.cells].map(c => c.textContent.trim()))", css);
+    }
+
+    /** The console's errors since the last call: script errors, refused content, failed loads. */
+    List<String> consoleErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage).toList();
     }
 
     /** Waits for a confirm dialog and accepts it. */

@@ -301,6 +301,7 @@ function forgetToken() {
 
 function showLogin(error, canCancel) {
   clearTimeout(state.timer);
+  state.access = null; // stops the refresh cycle until a session starts again
   show($('main'), false);
   clearData();
   show($('login'), true);
@@ -357,6 +358,7 @@ function clearData() {
 
 async function refresh() {
   clearTimeout(state.timer);
+  if (!state.access) return;
   // About once a minute, ask again for today: a page left open over midnight moves on with it.
   if (++state.refreshes % Math.max(1, Math.round(60000 / state.refreshMs)) === 0) {
     try {
@@ -373,6 +375,7 @@ async function refresh() {
     loads.push(loadQueues(), loadFailed(), loadImports(), loadDeadLetters());
   }
   const results = await Promise.allSettled(loads);
+  if (!state.access) return; // signed out or asked for a token meanwhile
   const errors = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
   if (errors.some((e) => e instanceof Unreachable)) {
     setReachable(false);

@@ -796,8 +796,12 @@ async function loadDeadLetters() {
         el('td', { class: 'actions' }, action('Redeliver', 'redeliver event ' + d.sequence + ' to ' + subscriber, 'POST',
           '/api/v1/outbox/dead-letters/' + encodeURIComponent(subscriber) + '/' + d.sequence + '/redeliver',
           'Event ' + d.sequence + ' redelivered to ' + subscriber, 'redeliver')))))))));
+  if (data.next_cursor) {
+    groups.push(el('p', { class: 'muted', text: 'Showing the first ' + data.dead_letters.length
+      + ' dead letters; redeliver them to see the rest.' }));
+  }
   list.replaceChildren(...groups);
-  show($('dead-letters-empty'), groups.length === 0);
+  show($('dead-letters-empty'), data.dead_letters.length === 0);
   applyReadOnly(list);
 }
 

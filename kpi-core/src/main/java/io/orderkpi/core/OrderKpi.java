@@ -11,6 +11,7 @@ import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.importer.OrderImporter;
 import io.orderkpi.core.memory.MemoryJobQueue;
 import io.orderkpi.core.memory.MemoryKpiStore;
+import io.orderkpi.core.memory.MemoryLease;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.metrics.OrderKpiMetrics;
 import io.orderkpi.core.notification.LogNotifier;
@@ -22,6 +23,7 @@ import io.orderkpi.core.queue.RetryPolicy;
 import io.orderkpi.core.refund.RefundService;
 import io.orderkpi.core.spi.JobQueue;
 import io.orderkpi.core.spi.KpiStore;
+import io.orderkpi.core.spi.Lease;
 import io.orderkpi.core.spi.Notifier;
 import io.orderkpi.core.spi.PaymentGateway;
 import io.orderkpi.core.spi.RecordStore;
@@ -116,7 +118,8 @@ public final class OrderKpi implements AutoCloseable {
         this.notifications = new NotificationService(records, queue, notifiers, clock);
         List<EventSubscriber> subscribers = new ArrayList<>(List.of(analytics, notifications));
         subscribers.addAll(b.subscribers);
-        this.relay = new OutboxRelay(records.outbox(), subscribers, clock, b.relayRetry, Duration.ofMillis(50));
+        this.relay = OutboxRelay.builder(records.outbox(), b.lease != null ? b.lease : new MemoryLease())
+                .subscribers(subscribers).clock(clock).retry(b.relayRetry).build();
 
         workflow.register(queue);
         refunds.register(queue);
@@ -173,7 +176,8 @@ public final class OrderKpi implements AutoCloseable {
     /**
      * Applies the history retention now (it also runs once an hour): removes what was finished
      * before the retention period, measured on this instance's clock: outbox events delivered to
-     * every relay subscriber (never dead-lettered or pending ones), sent or failed notifications
+     * every subscriber registered in the record store, this instance's and those of every other
+     * process sharing it (never dead-lettered, held or pending ones), sent or failed notifications
      * and completed or failed imports. Failed jobs are not purged: the {@link JobQueue} SPI has no
      * purge by age. Does nothing when the retention is zero (keep forever).
      */
@@ -182,7 +186,7 @@ public final class OrderKpi implements AutoCloseable {
             return PurgeReport.NONE;
         }
         Instant cutoff = clock.instant().minus(historyRetention);
-        int events = records.outbox().purgeDelivered(cutoff, relay.subscriberNames());
+        int events = records.outbox().purgeDelivered(cutoff);
         int purgedNotifications = records.notifications().purgeFinished(cutoff);
         int imports = records.imports().purgeFinished(cutoff);
         return new PurgeReport(events, purgedNotifications, imports);
@@ -357,6 +361,7 @@ public final class OrderKpi implements AutoCloseable {
     public static final class Builder {
         private RecordStore records;
         private KpiStore kpis;
+        private Lease lease;
         private JobQueue queue;
         private StockService stock;
         private PaymentGateway payments;
@@ -396,6 +401,15 @@ public final class OrderKpi implements AutoCloseable {
         /** The job queue, not started yet (default: in memory). */
         public Builder queue(JobQueue value) {
             this.queue = Objects.requireNonNull(value, "queue");
+            return this;
+        }
+
+        /**
+         * The leases through which processes sharing the record store agree who delivers to each
+         * subscriber (default: in memory, on the system clock, so instances of one JVM may share it).
+         */
+        public Builder lease(Lease value) {
+            this.lease = Objects.requireNonNull(value, "lease");
             return this;
         }
 
@@ -483,7 +497,10 @@ public final class OrderKpi implements AutoCloseable {
             return this;
         }
 
-        /** Retries of a subscriber that throws before its event is dead-lettered. */
+        /**
+         * Retries of a subscriber that throws before its event is dead-lettered. A subscriber whose
+         * store is unavailable is not retried by this policy: its delivery waits for the store.
+         */
         public Builder relayRetry(RetryPolicy value) {
             this.relayRetry = Objects.requireNonNull(value, "relayRetry");
             return this;

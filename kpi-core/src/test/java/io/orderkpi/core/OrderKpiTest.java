@@ -217,6 +217,40 @@ class OrderKpiTest {
     }
 
     @Test
+    void purgeHistoryKeepsTheEventsOfARegisteredSubscriberThatNoRunningProcessHas() throws Exception {
+        SettableClock clock = new SettableClock(Instant.parse("2025-01-01T10:00:00Z"));
+        MemoryRecordStore records = new MemoryRecordStore(clock);
+        EventSubscriber audit = new EventSubscriber() {
+            @Override
+            public String name() {
+                return "audit";
+            }
+
+            @Override
+            public void handle(OutboxEvent event) {
+                // delivered nowhere: the process running it is gone
+            }
+        };
+        // A process with the application's audit subscriber ran once and is gone.
+        try (OrderKpi withAudit = quiet().clock(clock).records(records).subscriber(audit).build()) {
+            assertThat(records.outbox().subscribers()).contains("audit", "analytics", "notifications");
+        }
+        try (OrderKpi kpi = quiet().clock(clock).records(records).historyRetention(Duration.ofDays(90)).build()) {
+            Order order = kpi.createOrder(newOrder("OLD-1"));
+            kpi.process(order.id());
+            assertThat(kpi.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            int events = records.outbox().eventsOf(order.id()).size();
+            assertThat(events).isPositive();
+            clock.advance(Duration.ofDays(91));
+
+            assertThat(kpi.purgeHistory().events()).isZero();
+
+            assertThat(records.outbox().eventsOf(order.id())).hasSize(events);
+            assertThat(records.outbox().pending("audit", 100)).hasSize(events);
+        }
+    }
+
+    @Test
     void aZeroHistoryRetentionKeepsEverything() {
         try (OrderKpi kpi = quiet().historyRetention(Duration.ZERO).build()) {
             kpi.createOrder(newOrder("A-1"));

@@ -122,6 +122,17 @@ public abstract class LeaseContract {
     }
 
     @Test
+    void aBackEndStartedAfreshNeverIssuesATokenBelowOneIssuedBefore() {
+        // A restart that lost the lease data (a memory lease, Redis without persistence) must not
+        // hand out tokens the outbox already refuses.
+        LeaseGrant before = acquired(newLease(), "outbox:analytics", "process-a", LONG);
+
+        LeaseGrant after = acquired(newLease(), "outbox:analytics", "process-b", LONG);
+
+        assertThat(after.token()).isGreaterThan(before.token());
+    }
+
+    @Test
     void anExpiredLeaseGoesToAnotherHolderAndTheOldGrantCanNeitherRenewNorRelease() {
         Lease one = newLease();
         Lease two = anotherProcess(one);

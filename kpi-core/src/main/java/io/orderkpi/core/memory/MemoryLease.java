@@ -9,21 +9,28 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Lease} in the JVM heap: for one process, or several {@code OrderKpi} instances of one
- * JVM sharing it (as processes share MySQL or Redis). Thread-safe (one monitor). Tokens are
- * counted per name from 1, which is enough since nothing survives the JVM; a counter per name
- * rather than one counter keeps tokens small and each name's sequence readable in logs.
+ * JVM sharing it (as processes share MySQL or Redis). Thread-safe (one monitor).
+ *
+ * <p>Tokens are at least the wall-clock time in microseconds and grow by one per acquisition in
+ * the JVM: the record store may outlive this lease (MySQL records with a memory lease), and a
+ * restarted process must not issue tokens below the ones the store saw from the last run, or the
+ * outbox would refuse every mark of the new process.
  *
  * <p>Expiry follows the clock given, which should tick in real time ({@link Clock#systemUTC()} by
  * default): a fixed clock would make leases eternal, so a stopped holder would never be replaced.
  */
 public final class MemoryLease implements Lease {
 
+    /** Shared by every instance, so tokens also grow across leases of one JVM. */
+    private static final AtomicLong LAST_TOKEN = new AtomicLong();
+
     private final Clock clock;
     private final Map<String, Held> held = new HashMap<>();
-    private final Map<String, Long> lastToken = new HashMap<>();
 
     private record Held(LeaseGrant grant, Instant expiresAt) {
     }
@@ -48,7 +55,7 @@ public final class MemoryLease implements Lease {
             return Optional.empty();
         }
         LeaseGrant grant = current != null ? current.grant()
-                : new LeaseGrant(name, holder, lastToken.merge(name, 1L, Long::sum));
+                : new LeaseGrant(name, holder, LAST_TOKEN.updateAndGet(last -> Math.max(last + 1, wallClockMicros())));
         held.put(name, new Held(grant, now.plus(duration)));
         return Optional.of(grant);
     }
@@ -78,6 +85,11 @@ public final class MemoryLease implements Lease {
     @Override
     public synchronized Optional<LeaseGrant> current(String name) {
         return Optional.ofNullable(live(name, clock.instant())).map(Held::grant);
+    }
+
+    /** The floor of new tokens: the system time, whatever clock measures durations. */
+    private static long wallClockMicros() {
+        return TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
     }
 
     /** The unexpired lease on a name, dropping an expired one; the caller holds the monitor. */

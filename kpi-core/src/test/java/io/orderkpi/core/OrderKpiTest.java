@@ -22,11 +22,9 @@ import io.orderkpi.core.queue.QueueNames;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -143,34 +141,6 @@ class OrderKpiTest {
     void refusesFewerWorkersThanQueues() {
         assertThatThrownBy(() -> OrderKpi.builder().workers(3)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("one per queue");
-    }
-
-    /** A clock the test moves by hand; kpi-core cannot use kpi-testkit's MutableClock. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the test runs in UTC");
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     @Test

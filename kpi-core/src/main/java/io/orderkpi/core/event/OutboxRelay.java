@@ -347,28 +347,37 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** The batch in one call if it goes through (waiting out outages), else event by event. */
     private void deliver(Delivery delivery, LeaseGrant grant, List<OutboxEvent> batch) throws InterruptedException {
-        if (handledWhole(delivery, grant, batch)) {
+        if (outlastingOutages(delivery, grant, () -> delivery.subscriber.handleAll(batch)) == null) {
             mark(delivery, grant, batch.stream().map(OutboxEvent::sequence).toList());
         } else {
             deliverOneByOne(delivery, grant, batch);
         }
     }
 
-    /** Hands the whole batch over, waiting out outages; false when it failed for another reason. */
-    private boolean handledWhole(Delivery delivery, LeaseGrant grant, List<OutboxEvent> batch)
+    /** One try at a subscriber. */
+    @FunctionalInterface
+    private interface Attempt {
+        void run() throws Exception;
+    }
+
+    /**
+     * Tries until the attempt goes through or fails for a reason other than an outage, waiting
+     * out outages however long they last; returns that failure, or null when it went through.
+     */
+    private @Nullable Exception outlastingOutages(Delivery delivery, LeaseGrant grant, Attempt attempt)
             throws InterruptedException {
         Stall stall = new Stall(delivery);
         while (true) {
             try {
-                delivery.subscriber.handleAll(batch);
+                attempt.run();
                 stall.over();
-                return true;
+                return null;
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
                 if (!isUnavailable(e)) {
                     stall.over();
-                    return false;
+                    return e;
                 }
                 stall.waitAfter(e, grant);
             }
@@ -400,38 +409,26 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** One event with retries; true when handled, false when it was dead-lettered. */
     private boolean deliverOne(Delivery delivery, LeaseGrant grant, OutboxEvent event) throws InterruptedException {
-        Stall stall = new Stall(delivery);
-        int failures = 0;
-        while (true) {
-            try {
-                delivery.subscriber.handle(event);
-                stall.over();
+        for (int failures = 1; ; failures++) {
+            Exception failure = outlastingOutages(delivery, grant, () -> delivery.subscriber.handle(event));
+            if (failure == null) {
                 return true;
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (isUnavailable(e)) {
-                    stall.waitAfter(e, grant);
-                    continue;
-                }
-                stall.over();
-                failures++;
-                String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-                if (failures >= retry.maxAttempts()) {
-                    LOG.error("Event {} ({} of order {}) dead-lettered for {} after {} attempts; later events of "
-                            + "the order wait behind it: {}", event.sequence(), event.type(), event.orderId(),
-                            delivery.name(), failures, error);
-                    try {
-                        outbox.deadLetter(delivery.name(), grant.token(), event.sequence(), error);
-                    } catch (FencedOutException fenced) {
-                        throw fencedOut(delivery, grant, fenced);
-                    }
-                    return false;
-                }
-                LOG.warn("Event {} ({} of order {}) failed for {} (attempt {} of {}): {}", event.sequence(),
-                        event.type(), event.orderId(), delivery.name(), failures, retry.maxAttempts(), error);
-                pause(retry.delayAfter(failures));
             }
+            String error = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+            if (failures >= retry.maxAttempts()) {
+                LOG.error("Event {} ({} of order {}) dead-lettered for {} after {} attempts; later events of the "
+                        + "order wait behind it: {}", event.sequence(), event.type(), event.orderId(),
+                        delivery.name(), failures, error);
+                try {
+                    outbox.deadLetter(delivery.name(), grant.token(), event.sequence(), error);
+                } catch (FencedOutException fenced) {
+                    throw fencedOut(delivery, grant, fenced);
+                }
+                return false;
+            }
+            LOG.warn("Event {} ({} of order {}) failed for {} (attempt {} of {}): {}", event.sequence(), event.type(),
+                    event.orderId(), delivery.name(), failures, retry.maxAttempts(), error);
+            pause(retry.delayAfter(failures));
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.orderkpi.core.OrderKpi;
+import io.orderkpi.core.SettableClock;
 import io.orderkpi.core.memory.MemoryKpiStore;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
@@ -11,15 +12,12 @@ import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderItem;
 import io.orderkpi.core.order.OrderStatus;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,33 +33,9 @@ class KpiStoreOutageTest {
     @TempDir
     Path dir;
 
-    /** The outage's own clock: the test ends the outage by moving it, not by waiting 30 s. */
-    static final class OutageClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(NOW);
-
-        void advance(Duration duration) {
-            now.updateAndGet(instant -> instant.plus(duration));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
     @Test
     void aThirtySecondOutageStallsAnalyticsWithoutDeadLettersAndEveryFactIsAppliedOnceAfterIt() throws Exception {
-        OutageClock outageClock = new OutageClock();
+        SettableClock outageClock = new SettableClock(NOW);
         OutageKpiStore kpis = new OutageKpiStore(MemoryKpiStore.builder().build(), outageClock);
         // Failure rates so that orders both complete and fail; the default relay retry policy (5
         // attempts) would dead-letter within seconds if an outage counted as a failure.

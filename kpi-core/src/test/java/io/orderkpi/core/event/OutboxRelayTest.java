@@ -3,6 +3,7 @@ package io.orderkpi.core.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.orderkpi.core.SettableClock;
 import io.orderkpi.core.StoreUnavailableException;
 import io.orderkpi.core.memory.MemoryLease;
 import io.orderkpi.core.memory.MemoryRecordStore;
@@ -18,7 +19,6 @@ import io.orderkpi.core.spi.LeaseGrant;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -403,30 +403,6 @@ class OutboxRelayTest {
         sequencesByOrder.values().forEach(sequences -> assertThat(sequences).hasSize(3).isSorted());
     }
 
-    /** A clock a test moves by hand. */
-    static final class SettableClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-11-16T12:00:00Z"));
-
-        void advance(Duration duration) {
-            now.updateAndGet(instant -> instant.plus(duration));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
     /** A paused process's view of a lease: it believes its renewals work while none happens. */
     static final class PausedRenewals implements Lease {
         private final Lease lease;
@@ -458,7 +434,7 @@ class OutboxRelayTest {
 
     @Test
     void aRelayThatLostItsLeaseWhilePausedHasItsMarksRefused() throws Exception {
-        SettableClock leaseClock = new SettableClock();
+        SettableClock leaseClock = new SettableClock(Instant.parse("2025-11-16T12:00:00Z"));
         MemoryLease shared = new MemoryLease(leaseClock);
         orderWithEvents("A", 1);
         CountDownLatch paused = new CountDownLatch(1);

@@ -81,8 +81,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The behaviour every {@link RecordStore} must have, as JUnit 5 tests: the orders view (insert,
  * import chunks, status transitions, keyset listing), the imports, refunds and notifications views,
- * the outbox and history retention, including the atomicity and compare-and-set guarantees under
- * concurrent calls.
+ * the outbox (delivery per subscriber, registered subscribers, fenced marks, dead letters that hold
+ * back their order, positions whose sequences become visible in order) and history retention,
+ * including the atomicity and compare-and-set guarantees under concurrent calls.
  *
  * <p>An adapter author subclasses it and returns a fresh, empty store from {@link #newStore()};
  * every test gets its own store and closes it afterwards:

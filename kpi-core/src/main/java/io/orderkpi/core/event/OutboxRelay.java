@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Many processes.</b> Every process sharing a record store may run a relay; for each
  * subscriber, the one holding the {@link Lease} {@code outbox:<subscriber>} delivers. A relay
- * takes the lease when it is free, renews it while it runs (a third of the lease duration apart)
- * and releases it on {@link #close()}; a relay that stopped without releasing is replaced once the
- * lease expires. Every mark carries the lease's fencing token, so a relay that stalled past its
+ * tries to take the lease at every poll while it is free, renews it while it runs (a third of the
+ * lease duration apart) and releases it on {@link #close()}; a relay that stopped without
+ * releasing is replaced once the lease expires. Every mark carries the lease's fencing token, so a relay that stalled past its
  * lease (a long GC pause) has its marks refused by the outbox and stops delivering.
  *
  * <p><b>Failures.</b> Events go to a subscriber in batches ({@link EventSubscriber#handleAll}).
@@ -286,10 +286,15 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Takes or renews the subscriber's lease (an acquire by the holder renews it); null when
-     * another process holds it.
+     * The subscriber's lease: the grant held while the renewal thread keeps it (a lost one is
+     * dropped by that thread or by a refused mark), else taken or renewed now (an acquire by the
+     * holder renews it); null when another process holds it.
      */
     private @Nullable LeaseGrant holdLease(Delivery delivery) {
+        LeaseGrant held = delivery.grant.get();
+        if (held != null && running) {
+            return held;
+        }
         Optional<LeaseGrant> grant = lease.acquire(delivery.leaseName, holder, leaseDuration);
         LeaseGrant before = delivery.grant.getAndSet(grant.orElse(null));
         if (grant.isPresent() && (before == null || before.token() != grant.get().token())) {

@@ -1,6 +1,7 @@
 package io.orderkpi.core.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.orderkpi.core.SettableClock;
@@ -297,6 +298,21 @@ class OutboxRelayTest {
 
         assertThat(batches).containsExactly(4, 4, 2);
         assertThat(recorder.seen).hasSize(10);
+    }
+
+    @Test
+    void subscriberNamesFitTheirLeaseNameAndAreUnique() throws Exception {
+        String longest = "s".repeat(Lease.MAX_NAME_LENGTH - "outbox:".length());
+        orderWithEvents("A", 1);
+        Recorder recorder = new Recorder(longest);
+
+        assertThat(relay(recorder).drain()).isEqualTo(1);
+        assertThat(recorder.seen).containsExactly("A#0");
+        assertThatThrownBy(() -> relayBuilder(lease, new Recorder(longest + "s")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(longest + "s")
+                .hasMessageContaining(String.valueOf(longest.length()));
+        assertThatThrownBy(() -> relayBuilder(lease, new Recorder("analytics"), new Recorder("analytics")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("analytics");
     }
 
     @Test

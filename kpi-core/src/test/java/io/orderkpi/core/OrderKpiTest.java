@@ -10,6 +10,7 @@ import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.importer.ImportOptions;
+import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.memory.MemoryKpiStore;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;
@@ -18,14 +19,22 @@ import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;
 import io.orderkpi.core.order.OrderItem;
 import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.core.queue.FailedJob;
+import io.orderkpi.core.queue.JobRequest;
+import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.queue.QueueNames;
+import io.orderkpi.core.spi.KpiStore;
+import io.orderkpi.core.spi.OrderRecords;
+import io.orderkpi.core.spi.RecordStore;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +99,49 @@ class OrderKpiTest {
 
         assertThatThrownBy(() -> quiet().kpis(kpis).build()).isInstanceOf(KpiZoneMismatchException.class)
                 .hasMessageContaining("Europe/Paris");
+    }
+
+    @Test
+    void aStoreDownAtStartFailsBuildNamingItAndLeavesNoThreadRunning() {
+        MemoryKpiStore real = MemoryKpiStore.builder().build();
+        KpiStore down = (KpiStore) Proxy.newProxyInstance(KpiStore.class.getClassLoader(),
+                new Class<?>[] {KpiStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return method.invoke(real, args);
+                    }
+                    throw new StoreUnavailableException("Connection refused: redis://127.0.0.1:1");
+                });
+
+        assertThatThrownBy(() -> quiet().kpis(down).build()).isInstanceOf(StoreUnavailableException.class)
+                .hasMessage("OrderKPI could not start (checking the KPI store): "
+                        + "Connection refused: redis://127.0.0.1:1");
+        assertNoWorkerThreadLeft();
+    }
+
+    @Test
+    void aRecordStoreDownAtTheStartUpSweepStopsTheStartedWorkersAndRelay() {
+        MemoryRecordStore real = new MemoryRecordStore();
+        OrderRecords orders = (OrderRecords) Proxy.newProxyInstance(OrderRecords.class.getClassLoader(),
+                new Class<?>[] {OrderRecords.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("inProgress")) {
+                        throw new StoreUnavailableException("Communications link failure");
+                    }
+                    return method.invoke(real.orders(), args);
+                });
+        RecordStore down = (RecordStore) Proxy.newProxyInstance(RecordStore.class.getClassLoader(),
+                new Class<?>[] {RecordStore.class}, (proxy, method, args) -> method.getName().equals("orders")
+                        ? orders : method.invoke(real, args));
+
+        assertThatThrownBy(() -> quiet().records(down).build()).isInstanceOf(StoreUnavailableException.class)
+                .hasMessage("OrderKPI could not start (sweeping unfinished work from the record store): "
+                        + "Communications link failure");
+        assertNoWorkerThreadLeft();
+    }
+
+    private static void assertNoWorkerThreadLeft() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .filteredOn(Thread::isAlive).extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("okpi-")));
     }
 
     @Test
@@ -218,6 +270,45 @@ class OrderKpiTest {
             assertThat(records.outbox().eventsOf(order.id())).hasSize(events);
             assertThat(records.outbox().pending("audit", 100)).hasSize(events);
         }
+    }
+
+    @Test
+    void purgeHistoryRemovesFailedJobsThatFailedBeforeTheRetention() throws Exception {
+        SettableClock clock = new SettableClock(Instant.parse("2025-01-01T10:00:00Z"));
+        MemoryJobStore jobs = new MemoryJobStore(clock);
+        try (OrderKpi kpi = quiet().clock(clock).jobs(jobs).historyRetention(Duration.ofDays(90)).build()) {
+            // A job type nobody handles fails at once: the quickest way to a failed job.
+            UUID old = kpi.workers().enqueue(JobRequest.of(QueueNames.REFUNDS, "retired-type", "{}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> failedIds(kpi).contains(old));
+
+            clock.advance(Duration.ofDays(90));
+            assertThat(kpi.purgeHistory().failedJobs()).as("failed exactly a retention ago: kept").isZero();
+            UUID recent = kpi.workers().enqueue(JobRequest.of(QueueNames.REFUNDS, "retired-type", "{}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> failedIds(kpi).contains(recent));
+            clock.advance(Duration.ofMillis(1));
+
+            PurgeReport report = kpi.purgeHistory();
+
+            assertThat(report.failedJobs()).isEqualTo(1);
+            assertThat(failedIds(kpi)).containsExactly(recent);
+            assertThat(kpi.jobs().stats().get(QueueNames.REFUNDS).failed()).isEqualTo(1);
+        }
+    }
+
+    private static List<UUID> failedIds(OrderKpi kpi) {
+        return kpi.jobs().failed(null, null, Long.MAX_VALUE, 100).items().stream().map(FailedJob::id).toList();
+    }
+
+    @Test
+    void aClosedInstanceRefusesNewJobsWithItsOwnException() {
+        OrderKpi kpi = quiet().build();
+        Order order = kpi.createOrder(newOrder("LATE-1"));
+
+        kpi.close();
+
+        assertThatThrownBy(() -> kpi.process(order.id())).isInstanceOf(QueueClosedException.class)
+                .hasMessageContaining(QueueNames.ORDER_PROCESSING).hasMessageContaining("order.process");
+        assertThat(kpi.workers().isRunning()).isFalse();
     }
 
     @Test

@@ -73,6 +73,7 @@ public final class OrderKpiServer implements AutoCloseable {
                 .workers(config.workers())
                 .jobAttempts(config.jobAttempts())
                 .shutdownGrace(config.shutdownGrace())
+                .jobLease(config.claimIdle())
                 .zone(config.zone())
                 .currency(config.currency())
                 .retention(config.retention())

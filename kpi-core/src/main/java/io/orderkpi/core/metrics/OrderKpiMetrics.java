@@ -11,7 +11,7 @@ import io.orderkpi.core.importer.ImportListener;
 import io.orderkpi.core.importer.OrderImporter;
 import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.queue.QueueStats;
-import io.orderkpi.core.spi.JobQueue;
+import io.orderkpi.core.spi.JobStore;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
@@ -32,7 +32,7 @@ public final class OrderKpiMetrics {
      * @param registry a {@code io.micrometer.core.instrument.MeterRegistry}
      * @throws IllegalArgumentException when it is not one
      */
-    public static void bind(Object registry, JobQueue queue, OutboxRelay relay, Analytics analytics,
+    public static void bind(Object registry, JobStore queue, OutboxRelay relay, Analytics analytics,
             OrderImporter importer) {
         if (!(registry instanceof MeterRegistry meters)) {
             throw new IllegalArgumentException("Not a Micrometer MeterRegistry: " + registry.getClass().getName());
@@ -74,13 +74,13 @@ public final class OrderKpiMetrics {
         importer.addListener(new RejectedRowCounter(rows.get("rejected")));
     }
 
-    private static void queueGauge(MeterRegistry meters, JobQueue queue, String name, String state,
+    private static void queueGauge(MeterRegistry meters, JobStore queue, String name, String state,
             ToDoubleFunction<QueueStats> value) {
         Gauge.builder("orderkpi.queue.jobs", queue, q -> stat(q, name, value)).tag("queue", name).tag("state", state)
                 .register(meters);
     }
 
-    private static double stat(JobQueue queue, String name, ToDoubleFunction<QueueStats> value) {
+    private static double stat(JobStore queue, String name, ToDoubleFunction<QueueStats> value) {
         QueueStats stats = queue.stats().get(name);
         return stats == null ? 0 : value.applyAsDouble(stats);
     }

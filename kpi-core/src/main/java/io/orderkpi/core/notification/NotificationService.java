@@ -11,7 +11,7 @@ import io.orderkpi.core.order.OrderStatus;
 import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueNames;
-import io.orderkpi.core.spi.JobQueue;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.spi.NotificationRecords;
 import io.orderkpi.core.spi.Notifier;
 import io.orderkpi.core.spi.RecordStore;
@@ -62,20 +62,20 @@ public final class NotificationService implements EventSubscriber {
     private static final String UNKNOWN_REASON = "Unknown reason";
 
     private final RecordStore records;
-    private final JobQueue queue;
+    private final WorkerEngine workers;
     private final Map<String, Notifier> notifiers;
     private final Clock clock;
 
     /**
      * @param records   where notifications are stored, and orders read
-     * @param queue     where sends are queued; call {@link #register()} before it starts
+     * @param workers   where sends are queued; call {@link #register()} before it starts
      * @param notifiers one per channel, at least one ({@link LogNotifier} is always available);
      *                  each event gets one notification per notifier, in this order
      * @param clock     the time of recorded attempts
      */
-    public NotificationService(RecordStore records, JobQueue queue, List<Notifier> notifiers, Clock clock) {
+    public NotificationService(RecordStore records, WorkerEngine workers, List<Notifier> notifiers, Clock clock) {
         this.records = Objects.requireNonNull(records, "records");
-        this.queue = Objects.requireNonNull(queue, "queue");
+        this.workers = Objects.requireNonNull(workers, "workers");
         this.clock = Objects.requireNonNull(clock, "clock");
         Map<String, Notifier> byChannel = new LinkedHashMap<>();
         for (Notifier notifier : notifiers) {
@@ -101,13 +101,13 @@ public final class NotificationService implements EventSubscriber {
     }
 
     /**
-     * Registers the {@value #SEND_JOB} handler on the service's queue. Once, before the queue
-     * starts. It takes no queue of its own so the handler always runs where the jobs are queued.
+     * Registers the {@value #SEND_JOB} handler on the service's worker engine. Once, before the
+     * engine starts. It takes no engine of its own so the handler always runs where the jobs are queued.
      *
      * @throws IllegalStateException when the job type already has a handler
      */
     public void register() {
-        queue.register(SEND_JOB, this::send);
+        workers.register(SEND_JOB, this::send);
     }
 
     /**
@@ -183,8 +183,8 @@ public final class NotificationService implements EventSubscriber {
     }
 
     private void enqueue(long notificationId) {
-        queue.enqueue(new JobRequest(QueueNames.NOTIFICATIONS, SEND_JOB, Long.toString(notificationId),
-                "notification:" + notificationId));
+        workers.enqueue(JobRequest.of(QueueNames.NOTIFICATIONS, SEND_JOB, Long.toString(notificationId))
+                .withDedupKey("notification:" + notificationId).withSubject("notification " + notificationId));
     }
 
     /** The {@value #SEND_JOB} handler. */

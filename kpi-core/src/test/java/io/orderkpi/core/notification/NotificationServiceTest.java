@@ -10,8 +10,9 @@ import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.event.OutboxRelay;
-import io.orderkpi.core.memory.MemoryJobQueue;
+import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.memory.MemoryLease;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
@@ -47,13 +48,13 @@ class NotificationServiceTest {
 
     private final Clock clock = Clock.systemUTC();
     private final MemoryRecordStore records = new MemoryRecordStore(clock);
-    private final List<MemoryJobQueue> queues = new ArrayList<>();
+    private final List<WorkerEngine> queues = new ArrayList<>();
     private final List<OutboxRelay> relays = new ArrayList<>();
 
     @AfterEach
     void closeQueuesAndRelays() {
         relays.forEach(OutboxRelay::close);
-        queues.forEach(MemoryJobQueue::close);
+        queues.forEach(WorkerEngine::close);
     }
 
     // ---- fixtures ----
@@ -94,8 +95,8 @@ class NotificationServiceTest {
         }
     }
 
-    private MemoryJobQueue newQueue() {
-        MemoryJobQueue queue = MemoryJobQueue.builder().retryPolicy(FAST).shutdownGrace(Duration.ofSeconds(5)).build();
+    private WorkerEngine newQueue() {
+        WorkerEngine queue = WorkerEngine.builder(new MemoryJobStore()).retryPolicy(FAST).shutdownGrace(Duration.ofSeconds(5)).build();
         queues.add(queue);
         return queue;
     }
@@ -107,11 +108,11 @@ class NotificationServiceTest {
         return service;
     }
 
-    private static void start(NotificationService service, MemoryJobQueue queue) {
+    private static void start(NotificationService service, WorkerEngine queue) {
         queue.start(Map.of(QueueNames.NOTIFICATIONS, 2));
     }
 
-    private MemoryJobQueue lastQueue() {
+    private WorkerEngine lastQueue() {
         return queues.get(queues.size() - 1);
     }
 
@@ -169,11 +170,11 @@ class NotificationServiceTest {
         return records.notifications().list(NotificationQuery.firstPage(100)).items();
     }
 
-    private QueueStats notificationQueue(MemoryJobQueue queue) {
-        return queue.stats().get(QueueNames.NOTIFICATIONS);
+    private QueueStats notificationQueue(WorkerEngine queue) {
+        return queue.store().stats().get(QueueNames.NOTIFICATIONS);
     }
 
-    private void awaitIdle(MemoryJobQueue queue) {
+    private void awaitIdle(WorkerEngine queue) {
         await().atMost(TIMEOUT).until(() -> {
             QueueStats stats = notificationQueue(queue);
             return stats == null || stats.pending() + stats.running() == 0;
@@ -262,7 +263,7 @@ class NotificationServiceTest {
         deliver(service);
         start(service, lastQueue());
 
-        await().atMost(TIMEOUT).until(() -> !lastQueue().failed(QueueNames.NOTIFICATIONS, null).isEmpty());
+        await().atMost(TIMEOUT).until(() -> !lastQueue().store().failed(QueueNames.NOTIFICATIONS, null, Long.MAX_VALUE, 100).items().isEmpty());
         assertThat(email.calls).hasValue(3);
         Notification notification = allNotifications().get(0);
         assertThat(allNotifications()).hasSize(1);
@@ -270,9 +271,9 @@ class NotificationServiceTest {
                 .containsExactly(NotificationState.FAILED, 3, null);
         assertThat(notification.errorMessage())
                 .isEqualTo("IOException: 550 5.1.1 <a***@example.com>: mailbox unavailable");
-        FailedJob job = lastQueue().failed(QueueNames.NOTIFICATIONS, null).get(0);
-        assertThat(job).extracting(FailedJob::type, FailedJob::payload, FailedJob::attempts)
-                .containsExactly(NotificationService.SEND_JOB, Long.toString(notification.id()), 3);
+        FailedJob job = lastQueue().store().failed(QueueNames.NOTIFICATIONS, null, Long.MAX_VALUE, 100).items().get(0);
+        assertThat(job).extracting(FailedJob::type, FailedJob::subject, FailedJob::attempts)
+                .containsExactly(NotificationService.SEND_JOB, "notification " + notification.id(), 3);
         assertThat(job.lastError()).contains("a***@example.com").doesNotContain("ada@example.com");
     }
 
@@ -292,7 +293,7 @@ class NotificationServiceTest {
         assertThat(notification.sentAt()).isNotNull();
         assertThat(notification.errorMessage()).contains("a***@example.com");
         assertThat(email.sent).hasSize(1);
-        assertThat(lastQueue().failed(null, null)).isEmpty();
+        assertThat(lastQueue().store().failed(null, null, Long.MAX_VALUE, 100).items()).isEmpty();
     }
 
     @Test
@@ -364,7 +365,7 @@ class NotificationServiceTest {
         logOnly.resumePending();
         start(logOnly, lastQueue());
 
-        await().atMost(TIMEOUT).until(() -> !lastQueue().failed(QueueNames.NOTIFICATIONS, null).isEmpty());
+        await().atMost(TIMEOUT).until(() -> !lastQueue().store().failed(QueueNames.NOTIFICATIONS, null, Long.MAX_VALUE, 100).items().isEmpty());
         assertThat(allNotifications()).extracting(Notification::channel, Notification::state)
                 .containsExactly(tuple("email", NotificationState.FAILED), tuple("log", NotificationState.SENT));
         assertThat(allNotifications().get(0).errorMessage())
@@ -373,7 +374,7 @@ class NotificationServiceTest {
 
     @Test
     void refusesNoNotifierAndTwoNotifiersOfOneChannel() {
-        MemoryJobQueue queue = newQueue();
+        WorkerEngine queue = newQueue();
 
         assertThatThrownBy(() -> new NotificationService(records, queue, List.of(), clock))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LogNotifier");

@@ -58,7 +58,10 @@ public final class HealthRoutes implements Routes {
             if (context.state().stopping()) {
                 return "stopping";
             }
-            context.kpi().queue().stats();
+            if (!context.kpi().workers().isRunning()) {
+                return "not running";
+            }
+            context.kpi().jobs().stats();
             return "ok";
         }));
         boolean ready = checks.values().stream().allMatch("ok"::equals);

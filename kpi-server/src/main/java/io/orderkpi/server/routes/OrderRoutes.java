@@ -150,7 +150,7 @@ public final class OrderRoutes implements Routes {
     }
 
     private Response processPending(Request request) {
-        long queued = kpi.workflow().enqueuePending(kpi.queue());
+        long queued = kpi.workflow().enqueuePending(kpi.workers());
         return Response.accepted(Map.of("queued", queued));
     }
 
@@ -165,7 +165,7 @@ public final class OrderRoutes implements Routes {
     }
 
     private Response recover(Request request) {
-        int queued = kpi.workflow().recover(kpi.queue(), minutes(request));
+        int queued = kpi.workflow().recover(kpi.workers(), minutes(request));
         return Response.accepted(Map.of("queued", queued));
     }
 }

@@ -126,11 +126,12 @@ final class Views {
         }
     }
 
-    record FailedJobView(UUID id, String queue, String type, String payload, int attempts, String lastError,
+    /** SPEC §8: never the payload (import chunks carry names and e-mail addresses), its subject instead. */
+    record FailedJobView(UUID id, String queue, String type, String subject, int attempts, String lastError,
             Instant enqueuedAt, Instant failedAt) {
 
         static FailedJobView of(FailedJob j) {
-            return new FailedJobView(j.id(), j.queue(), j.type(), j.payload(), j.attempts(), j.lastError(),
+            return new FailedJobView(j.id(), j.queue(), j.type(), j.subject(), j.attempts(), j.lastError(),
                     j.enqueuedAt(), j.failedAt());
         }
     }

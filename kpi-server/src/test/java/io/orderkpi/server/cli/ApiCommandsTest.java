@@ -253,9 +253,21 @@ class ApiCommandsTest {
     }
 
     @Test
+    void queueFailedSaysWhenMoreFailedJobsMatchThanShown() {
+        api.on("GET /api/v1/queues/failed", 200, """
+                {"success":true,"data":{"failed_jobs":[{"id":"6f1c","queue":"refunds","type":"refund","subject":"refund r-77",
+                 "attempts":3,"last_error":"Gateway timeout","failed_at":"2025-11-16T12:00:00Z"}],"next_cursor":"azE6Mw"}}""");
+
+        assertThat(run("queue", "failed", "--limit", "1")).isZero();
+
+        assertThat(out.toString()).startsWith("Found 1 failed job(s):" + NL)
+                .endsWith("More failed jobs match; raise --limit or narrow the filters." + NL);
+    }
+
+    @Test
     void queueFailedRetryForgetPauseContinueClear() {
         api.on("GET /api/v1/queues/failed", 200, """
-                {"success":true,"data":{"failed_jobs":[{"id":"6f1c","queue":"refunds","type":"refund","attempts":3,
+                {"success":true,"data":{"failed_jobs":[{"id":"6f1c","queue":"refunds","type":"refund","subject":"refund r-77","attempts":3,
                  "last_error":"Gateway timeout\\n at ...","failed_at":"2025-11-16T12:00:00Z"}],"next_cursor":null}}""")
                 .on("POST /api/v1/queues/failed/6f1c/retry", 202, "{\"success\":true,\"data\":{}}")
                 .on("POST /api/v1/queues/failed/retry-all", 202, "{\"success\":true,\"data\":{\"retried\":4}}")
@@ -266,7 +278,11 @@ class ApiCommandsTest {
                 .on("DELETE /api/v1/queues/refunds/jobs", 200, "{\"success\":true,\"data\":{\"cleared\":9}}");
 
         assertThat(run("queue", "failed", "--queue", "refunds", "-q", "timeout")).isZero();
-        assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed?queue=refunds&q=timeout");
+        assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed?queue=refunds&q=timeout&limit=50");
+        assertThat(run("queue", "failed", "--limit", "500")).isZero();
+        assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed?limit=500");
+        assertThat(run("queue", "failed", "--limit", "1")).isZero();
+        assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed?limit=1");
         assertThat(run("queue", "retry", "6f1c")).isZero();
         assertThat(run("queue", "retry", "--all", "--queue", "refunds")).isZero();
         assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed/retry-all?queue=refunds");
@@ -278,7 +294,7 @@ class ApiCommandsTest {
         assertThat(run("queue", "clear", "refunds")).isZero();
 
         assertThat(out.toString()).startsWith("Found 1 failed job(s):" + NL)
-                .contains("| 6f1c | refunds | refund | 3        | 2025-11-16T12:00:00Z | Gateway timeout |")
+                .contains("| 6f1c | refunds | refund | refund r-77 | 3        | 2025-11-16T12:00:00Z | Gateway timeout |")
                 .endsWith("Failed job 6f1c queued again." + NL
                         + "4 failed job(s) queued again in refunds." + NL
                         + "Failed job 6f1c forgotten." + NL
@@ -287,6 +303,8 @@ class ApiCommandsTest {
                         + "Queue refunds continued." + NL
                         + "9 pending job(s) cleared from refunds." + NL);
         assertThat(run("queue", "retry")).isEqualTo(2);
+        assertThat(run("queue", "failed", "--limit", "0")).isEqualTo(2);
+        assertThat(run("queue", "failed", "--limit", "501")).isEqualTo(2);
         assertThat(run("queue", "forget", "6f1c", "--all")).isEqualTo(2);
         assertThat(run("queue", "pause")).isEqualTo(2);
     }

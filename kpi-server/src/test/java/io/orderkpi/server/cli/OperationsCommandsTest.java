@@ -101,9 +101,9 @@ class OperationsCommandsTest {
         assertThat(run("queue", "status")).isZero();
         assertThat(out.toString()).contains("order-processing").contains("notifications");
         assertThat(run("queue", "pause", "refunds")).isZero();
-        assertThat(server.kpi().queue().isPaused("refunds")).isTrue();
+        assertThat(server.kpi().jobs().isPaused("refunds")).isTrue();
         assertThat(run("queue", "continue", "refunds")).isZero();
-        assertThat(server.kpi().queue().isPaused("refunds")).isFalse();
+        assertThat(server.kpi().jobs().isPaused("refunds")).isFalse();
         assertThat(run("queue", "failed")).isZero();
         assertThat(out.toString()).contains("No failed jobs.");
         assertThat(run("queue", "pause", "no-such-queue")).isEqualTo(1);

@@ -191,7 +191,7 @@ class OrderRoutesTest {
 
     @Test
     void queuesPendingOrdersAndListsStuckOnes() {
-        api.kpi.queue().pause(QueueNames.ORDER_PROCESSING);
+        api.kpi.jobs().pause(QueueNames.ORDER_PROCESSING);
         try {
             api.createOrder("PENDING-1", "BULK", "1.00");
             api.createOrder("PENDING-2", "BULK", "1.00");
@@ -200,7 +200,7 @@ class OrderRoutesTest {
             assertThat(queued.status()).isEqualTo(202);
             assertThat(queued.data().get("queued").asLong()).isGreaterThanOrEqualTo(2);
         } finally {
-            api.kpi.queue().resume(QueueNames.ORDER_PROCESSING);
+            api.kpi.jobs().resume(QueueNames.ORDER_PROCESSING);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get(
                 "/api/v1/orders?customer_id=BULK&status=completed").data().get("orders").size() == 2);

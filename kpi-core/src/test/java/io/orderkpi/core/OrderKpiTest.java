@@ -36,6 +36,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,10 +54,9 @@ class OrderKpiTest {
         return OrderKpi.builder().simulation(1, 0, 0, 0).spoolDirectory(dir).shutdownGrace(Duration.ofSeconds(5));
     }
 
-    @Test
-    void processesACreatedOrderAndDeliversItsEventsToAnExtraSubscriber() {
-        List<EventType> seen = new CopyOnWriteArrayList<>();
-        EventSubscriber audit = new EventSubscriber() {
+    /** An application's own subscriber, {@code audit}. */
+    static EventSubscriber audit(Consumer<OutboxEvent> handler) {
+        return new EventSubscriber() {
             @Override
             public String name() {
                 return "audit";
@@ -64,9 +64,15 @@ class OrderKpiTest {
 
             @Override
             public void handle(OutboxEvent event) {
-                seen.add(event.type());
+                handler.accept(event);
             }
         };
+    }
+
+    @Test
+    void processesACreatedOrderAndDeliversItsEventsToAnExtraSubscriber() {
+        List<EventType> seen = new CopyOnWriteArrayList<>();
+        EventSubscriber audit = audit(event -> seen.add(event.type()));
         try (OrderKpi kpi = quiet().subscriber(audit).build()) {
             Order order = kpi.createOrder(newOrder("A-1"));
             kpi.process(order.id());
@@ -242,17 +248,7 @@ class OrderKpiTest {
     void purgeHistoryKeepsTheEventsOfARegisteredSubscriberThatNoRunningProcessHas() throws Exception {
         SettableClock clock = new SettableClock(Instant.parse("2025-01-01T10:00:00Z"));
         MemoryRecordStore records = new MemoryRecordStore(clock);
-        EventSubscriber audit = new EventSubscriber() {
-            @Override
-            public String name() {
-                return "audit";
-            }
-
-            @Override
-            public void handle(OutboxEvent event) {
-                // delivered nowhere: the process running it is gone
-            }
-        };
+        EventSubscriber audit = audit(event -> { });
         // A process with the application's audit subscriber ran once and is gone.
         try (OrderKpi withAudit = quiet().clock(clock).records(records).subscriber(audit).build()) {
             assertThat(records.outbox().subscribers()).contains("audit", "analytics", "notifications");

@@ -393,13 +393,16 @@ class OutboxRelayTest {
                 .build());
         first.start();
         second.start();
+        await().atMost(WAIT).until(() -> first.holdsLease("analytics") || second.holdsLease("analytics"));
+        OutboxRelay holder = first.holdsLease("analytics") ? first : second;
+        OutboxRelay survivor = holder == first ? second : first;
 
         List<Order> orders = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             orders.add(orderWithEvents("O" + i, 2));
             if (i == 150) {
                 // The holder goes away mid-run; the other takes over.
-                (first.holdsLease("analytics") ? first : second).close();
+                holder.close();
             }
         }
         for (Order order : orders) {
@@ -408,6 +411,7 @@ class OutboxRelayTest {
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(records.outbox().pending("analytics", 1)).isEmpty());
         assertThat(mostInside.get()).as("deliverers inside the subscriber at once").isEqualTo(1);
+        assertThat(survivor.holdsLease("analytics")).isTrue();
         Map<Long, List<Long>> sequencesByOrder = new HashMap<>();
         for (OutboxEvent event : delivered) {
             List<Long> seen = sequencesByOrder.computeIfAbsent(event.orderId(), id -> new ArrayList<>());

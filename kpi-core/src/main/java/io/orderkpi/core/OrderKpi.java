@@ -137,7 +137,8 @@ public final class OrderKpi implements AutoCloseable {
             List<EventSubscriber> subscribers = new ArrayList<>(List.of(analytics, notifications));
             subscribers.addAll(b.subscribers);
             this.relay = OutboxRelay.builder(records.outbox(), b.lease != null ? b.lease : new MemoryLease())
-                    .subscribers(subscribers).holder(b.nodeId).clock(clock).retry(b.relayRetry).build();
+                    .subscribers(subscribers).holder(b.nodeId).clock(clock).retry(b.relayRetry)
+                    .leaseDuration(b.jobLease).build();
 
             workflow.register(workers);
             refunds.register(workers);
@@ -497,7 +498,8 @@ public final class OrderKpi implements AutoCloseable {
         /**
          * How long a claimed job stays with this instance without a lease extension
          * (ORDERKPI_CLAIM_IDLE_SECONDS; default 60 s): after a crash, another process sharing the
-         * job store takes its jobs over this long after the last extension.
+         * job store takes its jobs over this long after the last extension. The relay's delivery
+         * leases last as long, so a crashed process's subscribers are taken over in the same time.
          */
         public Builder jobLease(Duration value) {
             Objects.requireNonNull(value, "jobLease");

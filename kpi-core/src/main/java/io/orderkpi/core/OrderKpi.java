@@ -11,6 +11,7 @@ import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.importer.OrderImporter;
 import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.memory.MemoryKpiStore;
+import io.orderkpi.core.memory.MemoryLease;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.metrics.OrderKpiMetrics;
 import io.orderkpi.core.notification.LogNotifier;
@@ -23,6 +24,7 @@ import io.orderkpi.core.queue.RetryPolicy;
 import io.orderkpi.core.refund.RefundService;
 import io.orderkpi.core.spi.JobStore;
 import io.orderkpi.core.spi.KpiStore;
+import io.orderkpi.core.spi.Lease;
 import io.orderkpi.core.spi.Notifier;
 import io.orderkpi.core.spi.PaymentGateway;
 import io.orderkpi.core.spi.RecordStore;
@@ -134,7 +136,9 @@ public final class OrderKpi implements AutoCloseable {
             this.notifications = new NotificationService(records, workers, notifiers, clock);
             List<EventSubscriber> subscribers = new ArrayList<>(List.of(analytics, notifications));
             subscribers.addAll(b.subscribers);
-            this.relay = new OutboxRelay(records.outbox(), subscribers, clock, b.relayRetry, Duration.ofMillis(50));
+            this.relay = OutboxRelay.builder(records.outbox(), b.lease != null ? b.lease : new MemoryLease())
+                    .subscribers(subscribers).holder(b.nodeId).clock(clock).retry(b.relayRetry)
+                    .leaseDuration(b.jobLease).build();
 
             workflow.register(workers);
             refunds.register(workers);
@@ -227,7 +231,8 @@ public final class OrderKpi implements AutoCloseable {
     /**
      * Applies the history retention now (it also runs once an hour): removes what was finished
      * before the retention period, measured on this instance's clock: outbox events delivered to
-     * every relay subscriber (never dead-lettered or pending ones), sent or failed notifications
+     * every subscriber registered in the record store, this instance's and those of every other
+     * process sharing it (never dead-lettered, held or pending ones), sent or failed notifications,
      * completed or failed imports, and failed jobs. Does nothing when the retention is zero (keep
      * forever).
      */
@@ -236,7 +241,7 @@ public final class OrderKpi implements AutoCloseable {
             return PurgeReport.NONE;
         }
         Instant cutoff = clock.instant().minus(historyRetention);
-        int events = records.outbox().purgeDelivered(cutoff, relay.subscriberNames());
+        int events = records.outbox().purgeDelivered(cutoff);
         int purgedNotifications = records.notifications().purgeFinished(cutoff);
         int imports = records.imports().purgeFinished(cutoff);
         int failedJobs = jobs.purgeFailed(cutoff);
@@ -418,6 +423,7 @@ public final class OrderKpi implements AutoCloseable {
     public static final class Builder {
         private RecordStore records;
         private KpiStore kpis;
+        private Lease lease;
         private JobStore jobs;
         private Duration jobLease = Duration.ofSeconds(60);
         private StockService stock;
@@ -446,7 +452,8 @@ public final class OrderKpi implements AutoCloseable {
 
         /**
          * This process's name among the nodes sharing the stores (default: host, process id and a
-         * random suffix): the owner of the imports it reads. Every live node needs its own.
+         * random suffix): the owner of the imports it reads and the holder of its relay's delivery
+         * leases (at most 128 characters). Every live node needs its own.
          */
         public Builder nodeId(String value) {
             Objects.requireNonNull(value, "nodeId");
@@ -491,7 +498,8 @@ public final class OrderKpi implements AutoCloseable {
         /**
          * How long a claimed job stays with this instance without a lease extension
          * (ORDERKPI_CLAIM_IDLE_SECONDS; default 60 s): after a crash, another process sharing the
-         * job store takes its jobs over this long after the last extension.
+         * job store takes its jobs over this long after the last extension. The relay's delivery
+         * leases last as long, so a crashed process's subscribers are taken over in the same time.
          */
         public Builder jobLease(Duration value) {
             Objects.requireNonNull(value, "jobLease");
@@ -499,6 +507,15 @@ public final class OrderKpi implements AutoCloseable {
                 throw new IllegalArgumentException("jobLease must be positive: " + value);
             }
             this.jobLease = value;
+            return this;
+        }
+
+        /**
+         * The leases through which processes sharing the record store agree who delivers to each
+         * subscriber (default: in memory, on the system clock, so instances of one JVM may share it).
+         */
+        public Builder lease(Lease value) {
+            this.lease = Objects.requireNonNull(value, "lease");
             return this;
         }
 
@@ -586,7 +603,10 @@ public final class OrderKpi implements AutoCloseable {
             return this;
         }
 
-        /** Retries of a subscriber that throws before its event is dead-lettered. */
+        /**
+         * Retries of a subscriber that throws before its event is dead-lettered. A subscriber whose
+         * store is unavailable is not retried by this policy: its delivery waits for the store.
+         */
         public Builder relayRetry(RetryPolicy value) {
             this.relayRetry = Objects.requireNonNull(value, "relayRetry");
             return this;

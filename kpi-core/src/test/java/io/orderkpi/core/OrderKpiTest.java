@@ -30,14 +30,13 @@ import java.io.ByteArrayInputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,10 +54,9 @@ class OrderKpiTest {
         return OrderKpi.builder().simulation(1, 0, 0, 0).spoolDirectory(dir).shutdownGrace(Duration.ofSeconds(5));
     }
 
-    @Test
-    void processesACreatedOrderAndDeliversItsEventsToAnExtraSubscriber() {
-        List<EventType> seen = new CopyOnWriteArrayList<>();
-        EventSubscriber audit = new EventSubscriber() {
+    /** An application's own subscriber, {@code audit}. */
+    static EventSubscriber audit(Consumer<OutboxEvent> handler) {
+        return new EventSubscriber() {
             @Override
             public String name() {
                 return "audit";
@@ -66,9 +64,15 @@ class OrderKpiTest {
 
             @Override
             public void handle(OutboxEvent event) {
-                seen.add(event.type());
+                handler.accept(event);
             }
         };
+    }
+
+    @Test
+    void processesACreatedOrderAndDeliversItsEventsToAnExtraSubscriber() {
+        List<EventType> seen = new CopyOnWriteArrayList<>();
+        EventSubscriber audit = audit(event -> seen.add(event.type()));
         try (OrderKpi kpi = quiet().subscriber(audit).build()) {
             Order order = kpi.createOrder(newOrder("A-1"));
             kpi.process(order.id());
@@ -197,34 +201,6 @@ class OrderKpiTest {
                 .hasMessageContaining("one per queue");
     }
 
-    /** A clock the test moves by hand; kpi-core cannot use kpi-testkit's MutableClock. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the test runs in UTC");
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void purgeHistoryRemovesOnlyWhatIsOlderThanTheRetentionAndDelivered() throws Exception {
         SettableClock clock = new SettableClock(Instant.parse("2025-01-01T10:00:00Z"));
@@ -265,6 +241,30 @@ class OrderKpiTest {
                     .allSatisfy(notification -> assertThat(notification.orderId()).isEqualTo(recent.id()));
             assertThat(records.orders().get(old.id())).as("orders are never history").isPresent();
             assertThat(kpi.purgeHistory()).isEqualTo(PurgeReport.NONE);
+        }
+    }
+
+    @Test
+    void purgeHistoryKeepsTheEventsOfARegisteredSubscriberThatNoRunningProcessHas() throws Exception {
+        SettableClock clock = new SettableClock(Instant.parse("2025-01-01T10:00:00Z"));
+        MemoryRecordStore records = new MemoryRecordStore(clock);
+        EventSubscriber audit = audit(event -> { });
+        // A process with the application's audit subscriber ran once and is gone.
+        try (OrderKpi withAudit = quiet().clock(clock).records(records).subscriber(audit).build()) {
+            assertThat(records.outbox().subscribers()).contains("audit", "analytics", "notifications");
+        }
+        try (OrderKpi kpi = quiet().clock(clock).records(records).historyRetention(Duration.ofDays(90)).build()) {
+            Order order = kpi.createOrder(newOrder("OLD-1"));
+            kpi.process(order.id());
+            assertThat(kpi.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            int events = records.outbox().eventsOf(order.id()).size();
+            assertThat(events).isPositive();
+            clock.advance(Duration.ofDays(91));
+
+            assertThat(kpi.purgeHistory().events()).isZero();
+
+            assertThat(records.outbox().eventsOf(order.id())).hasSize(events);
+            assertThat(records.outbox().pending("audit", 100)).hasSize(events);
         }
     }
 

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.orderkpi.core.event.DeadLetter;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.event.OutboxEvent;
@@ -43,6 +44,7 @@ import io.orderkpi.core.refund.RefundStatus;
 import io.orderkpi.core.refund.RefundType;
 import io.orderkpi.core.spi.ChunkOutOfOrderException;
 import io.orderkpi.core.spi.DuplicateOrderException;
+import io.orderkpi.core.spi.FencedOutException;
 import io.orderkpi.core.spi.ImportRecords;
 import io.orderkpi.core.spi.ImportedOrderEvents;
 import io.orderkpi.core.spi.NotificationQuery;
@@ -50,6 +52,7 @@ import io.orderkpi.core.spi.NotificationRecords;
 import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.Outbox;
+import io.orderkpi.core.spi.OutboxPosition;
 import io.orderkpi.core.spi.Page;
 import io.orderkpi.core.spi.RecordStore;
 import io.orderkpi.core.spi.RefundQuery;
@@ -79,8 +82,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The behaviour every {@link RecordStore} must have, as JUnit 5 tests: the orders view (insert,
  * import chunks, status transitions, keyset listing), the imports, refunds and notifications views,
- * the outbox and history retention, including the atomicity and compare-and-set guarantees under
- * concurrent calls.
+ * the outbox (delivery per subscriber, registered subscribers, fenced marks, dead letters that hold
+ * back their order, positions whose sequences become visible in order) and history retention,
+ * including the atomicity and compare-and-set guarantees under concurrent calls.
  *
  * <p>An adapter author subclasses it and returns a fresh, empty store from {@link #newStore()};
  * every test gets its own store and closes it afterwards:
@@ -106,6 +110,8 @@ import org.junit.jupiter.api.Test;
 public abstract class RecordStoreContract {
 
     private static final int WAIT_SECONDS = 30;
+    /** The fencing token of marks in tests that are not about fencing. */
+    private static final long FENCE = 1;
 
     private RecordStore store;
 
@@ -190,6 +196,21 @@ public abstract class RecordStoreContract {
 
     private static List<Long> sequences(List<OutboxEvent> events) {
         return events.stream().map(OutboxEvent::sequence).toList();
+    }
+
+    /** Every dead letter of a subscriber (or all), newest first, following the pages. */
+    private List<DeadLetter> deadLetters(String subscriber) {
+        List<DeadLetter> all = new ArrayList<>();
+        long before = Long.MAX_VALUE;
+        while (true) {
+            Page<DeadLetter> page = outbox().deadLetters(subscriber, before, 2);
+            all.addAll(page.items());
+            if (page.nextKey().isEmpty()) {
+                return all;
+            }
+            assertThat(all).as("dead letters (a nextKey that never ends?)").hasSizeLessThan(10_000);
+            before = page.nextKey().getAsLong();
+        }
     }
 
     private static <T> T await(Future<T> future) throws Exception {
@@ -1209,7 +1230,7 @@ public abstract class RecordStoreContract {
 
             List<OutboxEvent> firstTwo = outbox().pending("analytics", 2);
             assertThat(firstTwo).isEqualTo(all.subList(0, 2));
-            outbox().markDelivered("analytics", sequences(firstTwo));
+            outbox().markDelivered("analytics", FENCE, sequences(firstTwo));
             assertThat(outbox().pending("analytics", 2)).isEqualTo(all.subList(2, 4));
             assertThat(outbox().pending("analytics", 100)).isEqualTo(all.subList(2, 6));
         }
@@ -1217,7 +1238,7 @@ public abstract class RecordStoreContract {
         @Test
         void aNewSubscriberHasEveryEventPending() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
-            outbox().markDelivered("analytics", sequences(all));
+            outbox().markDelivered("analytics", FENCE, sequences(all));
 
             assertThat(outbox().pending("analytics", 100)).isEmpty();
             assertThat(outbox().pending("late-subscriber", 100)).isEqualTo(all);
@@ -1227,7 +1248,7 @@ public abstract class RecordStoreContract {
         void deliveryToOneSubscriberLeavesTheEventsPendingForAnother() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
 
-            outbox().markDelivered("analytics", sequences(all.subList(0, 4)));
+            outbox().markDelivered("analytics", FENCE, sequences(all.subList(0, 4)));
 
             assertThat(outbox().pending("analytics", 100)).isEqualTo(all.subList(4, 6));
             assertThat(outbox().pending("notifications", 100)).isEqualTo(all);
@@ -1236,10 +1257,10 @@ public abstract class RecordStoreContract {
         @Test
         void markingDeliveredAgainChangesNothing() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
-            outbox().markDelivered("analytics", sequences(all.subList(0, 3)));
+            outbox().markDelivered("analytics", FENCE, sequences(all.subList(0, 3)));
 
-            outbox().markDelivered("analytics", sequences(all.subList(0, 3)));
-            outbox().markDelivered("analytics", List.of(all.get(1).sequence(), all.get(1).sequence()));
+            outbox().markDelivered("analytics", FENCE, sequences(all.subList(0, 3)));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(1).sequence(), all.get(1).sequence()));
 
             assertThat(outbox().pending("analytics", 100)).isEqualTo(all.subList(3, 6));
         }
@@ -1248,14 +1269,14 @@ public abstract class RecordStoreContract {
         void anEventBetweenDeliveredOnesStaysPending() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
 
-            outbox().markDelivered("analytics", List.of(all.get(0).sequence(), all.get(2).sequence()));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(0).sequence(), all.get(2).sequence()));
             assertThat(tags(outbox().pending("analytics", 100))).containsExactly("b1", "b2", "a3", "a4");
 
-            outbox().markDelivered("analytics", List.of(all.get(4).sequence(), all.get(3).sequence()));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(4).sequence(), all.get(3).sequence()));
             assertThat(tags(outbox().pending("analytics", 100))).containsExactly("b1", "a4");
             assertThat(tags(outbox().pending("analytics", 1))).containsExactly("b1");
 
-            outbox().markDelivered("analytics", List.of(all.get(1).sequence()));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(1).sequence()));
             assertThat(tags(outbox().pending("analytics", 100))).containsExactly("a4");
         }
 
@@ -1264,7 +1285,7 @@ public abstract class RecordStoreContract {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
             long last = all.get(all.size() - 1).sequence();
 
-            outbox().markDelivered("analytics", List.of(-1L, 0L, last + 1, last + 2, Long.MAX_VALUE));
+            outbox().markDelivered("analytics", FENCE, List.of(-1L, 0L, last + 1, last + 2, Long.MAX_VALUE));
             assertThat(outbox().pending("analytics", 100)).isEqualTo(all);
 
             Order c = insert(aNewOrder("C-1"), anEvent("c1"), anEvent("c2"));
@@ -1283,35 +1304,307 @@ public abstract class RecordStoreContract {
         }
 
         @Test
-        void aDeadLetteredEventLeavesThePendingEventsOfItsSubscriberOnlyAndStaysVisible() {
+        void aDeadLetteredEventHoldsBackTheLaterEventsOfItsOrderForItsSubscriberOnly() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
-            long second = all.get(1).sequence();
+            long b1 = all.get(1).sequence();
 
-            outbox().deadLetter("analytics", second, "IllegalStateException: boom");
+            outbox().deadLetter("analytics", FENCE, b1, "IllegalStateException: boom");
 
-            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a1", "a2", "b2", "a3", "a4");
+            // b2 waits behind b1; order A goes on.
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a1", "a2", "a3", "a4");
             assertThat(tags(outbox().pending("notifications", 10))).hasSize(6);
-            assertThat(outbox().deadLetters("analytics")).singleElement().satisfies(letter -> {
+            assertThat(deadLetters("analytics")).singleElement().satisfies(letter -> {
                 assertThat(letter.event()).isEqualTo(all.get(1));
                 assertThat(letter.error()).isEqualTo("IllegalStateException: boom");
                 assertThat(letter.subscriber()).isEqualTo("analytics");
+                assertThat(letter.deadAt()).isNotNull();
             });
-            assertThat(outbox().deadLetters(null)).hasSize(1);
-            assertThat(outbox().deadLetters("notifications")).isEmpty();
+            assertThat(deadLetters(null)).hasSize(1);
+            assertThat(deadLetters("notifications")).isEmpty();
+            assertThat(outbox().deadLetterCount("analytics")).isEqualTo(1);
+            assertThat(outbox().deadLetterCount("notifications")).isZero();
+            assertThat(outbox().eventsOf(all.get(1).orderId())).as("still visible").hasSize(2);
         }
 
         @Test
-        void resolvingADeadLetterRemovesItOnce() {
+        void eventsOfTheOrderRecordedAfterTheDeadLetterWaitBehindItToo() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
-            outbox().deadLetter("analytics", all.get(0).sequence(), "boom");
-            outbox().deadLetter("analytics", all.get(0).sequence(), "boom again");
+            Order a = orders().get(all.get(0).orderId()).orElseThrow();
+            outbox().markDelivered("analytics", FENCE, sequences(all.subList(0, 2)));
+            outbox().deadLetter("analytics", FENCE, all.get(2).sequence(), "boom");
 
-            assertThat(outbox().deadLetters("analytics")).singleElement()
+            transition(a, OrderStatus.STOCK_RESERVED, OrderStatus.PROCESSING_PAYMENT, anEvent("a5"));
+            Order c = insert(aNewOrder("C-1"), anEvent("c1"));
+
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("b2", "c1");
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(3).sequence()));
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("c1");
+            assertThat(tags(outbox().eventsOf(c.id()))).containsExactly("c1");
+        }
+
+        @Test
+        void aRedeliveredEventIsPendingAgainAheadOfTheEventsThatWaitedBehindIt() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(0).sequence(), all.get(1).sequence()));
+            outbox().deadLetter("analytics", FENCE, all.get(2).sequence(), "boom");
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(3).sequence()));
+            assertThat(outbox().pending("analytics", 10)).isEmpty();
+
+            assertThat(outbox().redeliver("analytics", all.get(2).sequence())).isTrue();
+
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a2", "a3", "a4");
+            assertThat(tags(outbox().pending("analytics", 1))).containsExactly("a2");
+            assertThat(deadLetters("analytics")).isEmpty();
+            assertThat(outbox().redeliver("analytics", all.get(2).sequence())).as("not dead any more").isFalse();
+            assertThat(outbox().redeliver("analytics", all.get(0).sequence())).as("never dead").isFalse();
+            assertThat(outbox().redeliver("nobody", all.get(2).sequence())).isFalse();
+
+            // Failing again holds a3 and a4 back again; delivering it releases them.
+            outbox().deadLetter("analytics", FENCE, all.get(2).sequence(), "boom again");
+            assertThat(outbox().pending("analytics", 10)).isEmpty();
+            outbox().redeliver("analytics", all.get(2).sequence());
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(2).sequence()));
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a3", "a4");
+        }
+
+        @Test
+        void redeliverAllPutsBackEveryDeadLetterOfOneSubscriberOrOfAll() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().deadLetter("analytics", FENCE, all.get(0).sequence(), "boom");
+            outbox().deadLetter("analytics", FENCE, all.get(1).sequence(), "boom");
+            outbox().deadLetter("notifications", FENCE, all.get(1).sequence(), "boom");
+
+            assertThat(outbox().redeliverAll("analytics")).isEqualTo(2);
+            assertThat(outbox().redeliverAll("analytics")).isZero();
+            assertThat(outbox().pending("analytics", 10)).isEqualTo(all);
+            assertThat(deadLetters(null)).extracting(DeadLetter::subscriber).containsExactly("notifications");
+
+            assertThat(outbox().redeliverAll(null)).isEqualTo(1);
+            assertThat(deadLetters(null)).isEmpty();
+            assertThat(outbox().pending("notifications", 10)).isEqualTo(all);
+        }
+
+        @Test
+        void resolvingADeadLetterCountsItDeliveredOnceAndReleasesItsOrder() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().deadLetter("analytics", FENCE, all.get(0).sequence(), "boom");
+            outbox().deadLetter("analytics", FENCE, all.get(0).sequence(), "boom again");
+
+            assertThat(deadLetters("analytics")).singleElement()
                     .satisfies(letter -> assertThat(letter.error()).isEqualTo("boom again"));
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("b1", "b2");
             assertThat(outbox().resolveDeadLetter("analytics", all.get(0).sequence())).isTrue();
             assertThat(outbox().resolveDeadLetter("analytics", all.get(0).sequence())).isFalse();
-            assertThat(outbox().deadLetters(null)).isEmpty();
-            assertThat(tags(outbox().pending("analytics", 10))).doesNotContain("a1");
+            assertThat(outbox().resolveDeadLetter("analytics", all.get(1).sequence())).isFalse();
+            assertThat(deadLetters(null)).isEmpty();
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("b1", "a2", "b2", "a3", "a4");
+        }
+
+        @Test
+        void markingADeadLetteredEventDeliveredResolvesIt() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().deadLetter("analytics", FENCE, all.get(0).sequence(), "boom");
+
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(0).sequence()));
+
+            assertThat(deadLetters("analytics")).isEmpty();
+            assertThat(outbox().deadLetterCount("analytics")).isZero();
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("b1", "a2", "b2", "a3", "a4");
+        }
+
+        @Test
+        void deadLettersPageNewestFirstAndFilterBySubscriber() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().deadLetter("analytics", FENCE, all.get(3).sequence(), "third");
+            outbox().deadLetter("notifications", FENCE, all.get(0).sequence(), "first");
+            outbox().deadLetter("analytics", FENCE, all.get(0).sequence(), "second");
+            // Dead-lettering again makes it the newest.
+            outbox().deadLetter("analytics", FENCE, all.get(3).sequence(), "third again");
+
+            assertThat(deadLetters(null)).extracting(DeadLetter::error)
+                    .containsExactly("third again", "second", "first");
+            assertThat(deadLetters(null)).extracting(DeadLetter::id).isSortedAccordingTo(Comparator.reverseOrder());
+            assertThat(deadLetters("analytics")).extracting(DeadLetter::error).containsExactly("third again", "second");
+
+            Page<DeadLetter> first = outbox().deadLetters(null, Long.MAX_VALUE, 2);
+            assertThat(first.items()).hasSize(2);
+            assertThat(first.nextKey()).hasValue(first.items().get(1).id());
+            Page<DeadLetter> last = outbox().deadLetters(null, first.nextKey().getAsLong(), 2);
+            assertThat(last.items()).extracting(DeadLetter::error).containsExactly("first");
+            assertThat(last.nextKey()).isEmpty();
+            Page<DeadLetter> exact = outbox().deadLetters("analytics", Long.MAX_VALUE, 2);
+            assertThat(exact.items()).hasSize(2);
+            assertThat(exact.nextKey()).as("a full last page has no next key").isEmpty();
+            assertThatThrownBy(() -> outbox().deadLetter("analytics", FENCE, all.get(5).sequence() + 100, "x"))
+                    .isInstanceOf(NoSuchElementException.class);
+        }
+    }
+
+    /** Subscribers registered in the store and the fencing of their marks. */
+    @Nested
+    class OutboxSubscribers {
+
+        @Test
+        void registrationIsIdempotentAndImpliedByAMark() {
+            Order a = insert(aNewOrder("A-1"), anEvent("a1"));
+            assertThat(outbox().subscribers()).isEmpty();
+
+            outbox().registerSubscriber("notifications");
+            outbox().registerSubscriber("analytics");
+            outbox().registerSubscriber("analytics");
+            outbox().markDelivered("audit", FENCE, sequences(outbox().eventsOf(a.id())));
+            outbox().pending("reader", 10);
+
+            assertThat(outbox().subscribers()).containsExactly("analytics", "audit", "notifications");
+            assertThatThrownBy(() -> outbox().registerSubscriber(" ")).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void aMarkWithATokenOlderThanOneSeenIsRefusedAndChangesNothing() {
+            Order a = insert(aNewOrder("A-1"), anEvent("a1"), anEvent("a2"), anEvent("a3"));
+            List<OutboxEvent> all = outbox().eventsOf(a.id());
+            outbox().markDelivered("analytics", 7, List.of(all.get(0).sequence()));
+
+            assertThatThrownBy(() -> outbox().markDelivered("analytics", 6, List.of(all.get(1).sequence())))
+                    .isInstanceOf(FencedOutException.class).hasMessageContaining("analytics")
+                    .hasMessageContaining("6").hasMessageContaining("7");
+            assertThatThrownBy(() -> outbox().deadLetter("analytics", 6, all.get(1).sequence(), "boom"))
+                    .isInstanceOf(FencedOutException.class);
+
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a2", "a3");
+            assertThat(deadLetters("analytics")).isEmpty();
+            // The same token goes on, a greater one takes over, and then the old one is out.
+            outbox().markDelivered("analytics", 7, List.of(all.get(1).sequence()));
+            outbox().deadLetter("analytics", 8, all.get(2).sequence(), "boom");
+            assertThatThrownBy(() -> outbox().markDelivered("analytics", 7, List.of(all.get(2).sequence())))
+                    .isInstanceOf(FencedOutException.class);
+            assertThat(deadLetters("analytics")).hasSize(1);
+            // Tokens are per subscriber.
+            outbox().markDelivered("notifications", 1, sequences(all));
+            assertThat(outbox().pending("notifications", 10)).isEmpty();
+        }
+
+        @Test
+        void concurrentMarksWithTwoTokensLeaveOnlyTheNewerHolderMarking() throws Exception {
+            Order a = insert(aNewOrder("A-1"), IntStream.range(0, 200).mapToObj(i -> anEvent("e" + i))
+                    .toArray(NewEvent[]::new));
+            List<OutboxEvent> all = outbox().eventsOf(a.id());
+            CyclicBarrier start = new CyclicBarrier(2);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                Callable<Integer> older = () -> marks(start, 1, all);
+                Callable<Integer> newer = () -> marks(start, 2, all);
+                Future<Integer> olderMarks = threads.submit(older);
+                Future<Integer> newerMarks = threads.submit(newer);
+
+                assertThat(await(newerMarks)).isEqualTo(all.size());
+                int olderAccepted = await(olderMarks);
+                assertThat(olderAccepted).isLessThanOrEqualTo(all.size());
+                // Once token 2 was seen, no mark with token 1 went through.
+                assertThatThrownBy(() -> outbox().markDelivered("analytics", 1, List.of(all.get(0).sequence())))
+                        .isInstanceOf(FencedOutException.class);
+                assertThat(outbox().pending("analytics", 1000)).isEmpty();
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+
+        /** Marks each event with {@code token} until refused; returns how many marks were accepted. */
+        private int marks(CyclicBarrier start, long token, List<OutboxEvent> events) throws Exception {
+            start.await(WAIT_SECONDS, SECONDS);
+            int accepted = 0;
+            for (OutboxEvent event : events) {
+                try {
+                    outbox().markDelivered("analytics", token, List.of(event.sequence()));
+                    accepted++;
+                } catch (FencedOutException refused) {
+                    return accepted;
+                }
+            }
+            return accepted;
+        }
+    }
+
+    /**
+     * Outbox positions, which a KPI rebuild reads before the records and replays after. A store
+     * whose sequences can commit out of order (an auto-increment column) fails these.
+     */
+    @Nested
+    class OutboxPositions {
+
+        @Test
+        void eventsRecordedAfterAPositionComeAfterItInSequenceOrderAndPage() {
+            Order a = insert(aNewOrder("A-1"), anEvent("a1"));
+            assertThat(tags(outbox().recordedAfter(OutboxPosition.START, 10))).containsExactly("a1");
+            OutboxPosition before = outbox().position();
+
+            insert(aNewOrder("B-1"), anEvent("b1"), anEvent("b2"));
+            transition(a, OrderStatus.PENDING, OrderStatus.RESERVING_STOCK, anEvent("a2"));
+
+            assertThat(tags(outbox().recordedAfter(before, 10))).containsExactly("b1", "b2", "a2");
+            List<OutboxEvent> firstTwo = outbox().recordedAfter(before, 2);
+            assertThat(tags(firstTwo)).containsExactly("b1", "b2");
+            OutboxPosition next = new OutboxPosition(firstTwo.get(1).sequence());
+            assertThat(tags(outbox().recordedAfter(next, 2))).containsExactly("a2");
+            assertThat(outbox().recordedAfter(outbox().position(), 10)).isEmpty();
+            assertThat(outbox().position().sequence()).isGreaterThan(before.sequence());
+            assertThat(outbox().recordedAfter(before, 0)).isEmpty();
+        }
+
+        @Test
+        void anEmptyOutboxIsAtItsStart() {
+            assertThat(outbox().recordedAfter(outbox().position(), 10)).isEmpty();
+            insert(aNewOrder("A-1"), anEvent("a1"));
+            assertThat(tags(outbox().recordedAfter(OutboxPosition.START, 10))).containsExactly("a1");
+        }
+
+        @Test
+        void noEventAtOrBelowAPositionAppearsAfterItWasReadUnderConcurrentWrites() throws Exception {
+            int writers = 4;
+            int perWriter = 150;
+            CyclicBarrier start = new CyclicBarrier(writers + 1);
+            ExecutorService threads = Executors.newFixedThreadPool(writers);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    int writer = w;
+                    done.add(threads.submit(() -> {
+                        start.await(WAIT_SECONDS, SECONDS);
+                        for (int i = 0; i < perWriter; i++) {
+                            insert(aNewOrder("W" + writer + "-" + i), anEvent("w" + writer + "-" + i));
+                        }
+                        return null;
+                    }));
+                }
+                start.await(WAIT_SECONDS, SECONDS);
+                // Each position with what was visible at or below it when it was read.
+                List<OutboxPosition> positions = new ArrayList<>();
+                List<Long> seenAtOrBelow = new ArrayList<>();
+                while (positions.size() < 200 && done.stream().anyMatch(future -> !future.isDone())) {
+                    OutboxPosition position = outbox().position();
+                    positions.add(position);
+                    seenAtOrBelow.add((long) visibleAtOrBelow(position));
+                }
+                for (Future<?> writer : done) {
+                    await(writer);
+                }
+
+                assertThat(positions).isNotEmpty();
+                for (int i = 0; i < positions.size(); i++) {
+                    assertThat((long) visibleAtOrBelow(positions.get(i)))
+                            .as("events at or below %s, then and after every write", positions.get(i))
+                            .isEqualTo(seenAtOrBelow.get(i));
+                }
+                assertThat(outbox().recordedAfter(OutboxPosition.START, writers * perWriter + 1))
+                        .hasSize(writers * perWriter);
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+
+        private int visibleAtOrBelow(OutboxPosition position) {
+            return (int) outbox().recordedAfter(OutboxPosition.START, Integer.MAX_VALUE).stream()
+                    .filter(event -> event.sequence() <= position.sequence()).count();
         }
     }
 
@@ -2039,7 +2332,8 @@ public abstract class RecordStoreContract {
         }
 
         private void deliverToAll(List<OutboxEvent> events) {
-            subscribers.forEach(name -> outbox().markDelivered(name, sequences(events)));
+            subscribers.forEach(outbox()::registerSubscriber);
+            subscribers.forEach(name -> outbox().markDelivered(name, FENCE, sequences(events)));
         }
 
         @Test
@@ -2047,8 +2341,8 @@ public abstract class RecordStoreContract {
             List<OutboxEvent> all = threeEvents();
             deliverToAll(all);
 
-            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isEqualTo(3);
-            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isZero();
+            assertThat(outbox().purgeDelivered(afterAll(all))).isEqualTo(3);
+            assertThat(outbox().purgeDelivered(afterAll(all))).isZero();
             assertThat(outbox().eventsOf(all.get(0).orderId())).isEmpty();
             assertThat(outbox().eventsOf(all.get(1).orderId())).isEmpty();
             assertThat(outbox().pending("analytics", 100)).isEmpty();
@@ -2060,34 +2354,55 @@ public abstract class RecordStoreContract {
             deliverToAll(all);
             Instant earliest = all.stream().map(OutboxEvent::recordedAt).min(Instant::compareTo).orElseThrow();
 
-            assertThat(outbox().purgeDelivered(earliest, subscribers)).isZero();
+            assertThat(outbox().purgeDelivered(earliest)).isZero();
             assertThat(outbox().eventsOf(all.get(0).orderId())).isEqualTo(List.of(all.get(0), all.get(2)));
         }
 
         @Test
         void keepsAnEventPendingForOneSubscriberOrDeadLetteredForOne() {
             List<OutboxEvent> all = threeEvents();
-            outbox().markDelivered("analytics", sequences(all));
-            outbox().markDelivered("notifications", List.of(all.get(0).sequence()));
-            outbox().deadLetter("notifications", all.get(1).sequence(), "boom");
+            outbox().markDelivered("analytics", FENCE, sequences(all));
+            outbox().markDelivered("notifications", FENCE, List.of(all.get(0).sequence()));
+            outbox().deadLetter("notifications", FENCE, all.get(1).sequence(), "boom");
 
             // a1 goes; b1 is dead-lettered for notifications, a2 still pending for it.
-            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isEqualTo(1);
+            assertThat(outbox().purgeDelivered(afterAll(all))).isEqualTo(1);
             assertThat(outbox().eventsOf(all.get(0).orderId())).containsExactly(all.get(2));
             assertThat(outbox().eventsOf(all.get(1).orderId())).containsExactly(all.get(1));
             assertThat(outbox().pending("notifications", 100)).containsExactly(all.get(2));
-            assertThat(outbox().deadLetters("notifications")).extracting(letter -> letter.event())
+            assertThat(deadLetters("notifications")).extracting(letter -> letter.event())
                     .containsExactly(all.get(1));
         }
 
         @Test
-        void anUnknownOrEmptyListOfSubscribersPurgesNothing() {
+        void aRegisteredSubscriberThatHadNothingKeepsEveryEventAndWithoutSubscribersNothingGoes() {
             List<OutboxEvent> all = threeEvents();
+            assertThat(outbox().purgeDelivered(afterAll(all))).as("no subscriber registered").isZero();
             deliverToAll(all);
 
-            assertThat(outbox().purgeDelivered(afterAll(all), List.of("analytics", "never-seen"))).isZero();
-            assertThat(outbox().purgeDelivered(afterAll(all), List.of())).isZero();
-            assertThat(outbox().pending("never-seen", 100)).isEqualTo(all);
+            // Registered by a process that is not running now: it has had nothing yet.
+            outbox().registerSubscriber("audit");
+
+            assertThat(outbox().purgeDelivered(afterAll(all))).isZero();
+            assertThat(outbox().pending("audit", 100)).isEqualTo(all);
+            outbox().markDelivered("audit", FENCE, sequences(all.subList(0, 1)));
+            assertThat(outbox().purgeDelivered(afterAll(all))).isEqualTo(1);
+            assertThat(outbox().pending("audit", 100)).isEqualTo(all.subList(1, 3));
+        }
+
+        @Test
+        void keepsEventsWaitingBehindADeadLetter() {
+            List<OutboxEvent> all = threeEvents();
+            // b1 delivered to all, a1 and a2 to analytics; for notifications a2 waits behind a dead a1.
+            deliverToAll(List.of(all.get(1)));
+            outbox().markDelivered("analytics", FENCE, sequences(all));
+            outbox().deadLetter("notifications", FENCE, all.get(0).sequence(), "boom");
+
+            assertThat(outbox().purgeDelivered(afterAll(all))).isEqualTo(1);
+            assertThat(outbox().eventsOf(all.get(0).orderId())).containsExactly(all.get(0), all.get(2));
+            assertThat(outbox().pending("notifications", 100)).isEmpty();
+            outbox().redeliver("notifications", all.get(0).sequence());
+            assertThat(outbox().pending("notifications", 100)).containsExactly(all.get(0), all.get(2));
         }
 
         @Test
@@ -2095,9 +2410,9 @@ public abstract class RecordStoreContract {
             List<OutboxEvent> all = threeEvents();
             // Delivered out of order: a1 and a2 to all, b1 to analytics only.
             deliverToAll(List.of(all.get(0), all.get(2)));
-            outbox().markDelivered("analytics", List.of(all.get(1).sequence()));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(1).sequence()));
 
-            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isEqualTo(2);
+            assertThat(outbox().purgeDelivered(afterAll(all))).isEqualTo(2);
             Order c = insert(aNewOrder("C-1"), anEvent("c1"));
 
             List<OutboxEvent> pending = outbox().pending("notifications", 100);
@@ -2107,7 +2422,7 @@ public abstract class RecordStoreContract {
             assertThat(tags(outbox().pending("notifications", 1))).containsExactly("b1");
             assertThat(outbox().eventsOf(all.get(0).orderId())).isEmpty();
             assertThat(tags(outbox().eventsOf(c.id()))).containsExactly("c1");
-            outbox().markDelivered("notifications", sequences(pending));
+            outbox().markDelivered("notifications", FENCE, sequences(pending));
             assertThat(outbox().pending("notifications", 100)).isEmpty();
         }
 

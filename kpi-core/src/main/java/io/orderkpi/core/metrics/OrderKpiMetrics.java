@@ -19,7 +19,8 @@ import java.util.function.ToDoubleFunction;
  * Binds OrderKPI's meters to a Micrometer registry. Loaded only when the application passes a
  * registry, so Micrometer stays an optional dependency (as in HikariCP). Meter names follow
  * SPEC §9 once a Prometheus registry renders them: {@code orderkpi_queue_jobs{queue,state}},
- * {@code orderkpi_outbox_lag_seconds{subscriber}}, {@code orderkpi_kpi_facts_total{result}},
+ * {@code orderkpi_outbox_lag_seconds{subscriber}}, {@code orderkpi_outbox_dead_letters{subscriber}},
+ * {@code orderkpi_kpi_facts_total{result}},
  * {@code orderkpi_import_rows_total{result}}.
  */
 public final class OrderKpiMetrics {
@@ -50,6 +51,9 @@ public final class OrderKpiMetrics {
             Gauge.builder("orderkpi.outbox.lag", relay, r -> r.lag(subscriber).toMillis() / 1000.0)
                     .baseUnit("seconds").tag("subscriber", subscriber)
                     .description("Age of the oldest event not yet delivered to the subscriber").register(meters);
+            Gauge.builder("orderkpi.outbox.dead.letters", relay, r -> r.deadLetterCount(subscriber))
+                    .tag("subscriber", subscriber)
+                    .description("Events dead-lettered for the subscriber (SPEC §8)").register(meters);
         }
         FunctionCounter.builder("orderkpi.kpi.facts", analytics, Analytics::appliedFacts).tag("result", "applied")
                 .register(meters);

@@ -11,6 +11,7 @@ import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.event.OutboxRelay;
 import io.orderkpi.core.memory.MemoryJobStore;
+import io.orderkpi.core.memory.MemoryLease;
 import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;
@@ -116,7 +117,8 @@ class NotificationServiceTest {
     }
 
     private void deliver(NotificationService service) throws InterruptedException {
-        OutboxRelay relay = new OutboxRelay(records.outbox(), List.of(service), clock, FAST, Duration.ofMillis(10));
+        OutboxRelay relay = OutboxRelay.builder(records.outbox(), new MemoryLease()).subscriber(service).clock(clock)
+                .retry(FAST).pollInterval(Duration.ofMillis(10)).build();
         relays.add(relay);
         relay.drain();
     }

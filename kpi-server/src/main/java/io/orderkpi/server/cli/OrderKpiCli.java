@@ -124,8 +124,8 @@ public final class OrderKpiCli {
     @Command(name = "orderkpi", mixinStandardHelpOptions = true, version = "OrderKPI 0.1.0",
             description = "Import and process orders; daily KPIs and leaderboards.",
             subcommands = {ServeCommand.class, OrdersCommand.class, AnalyticsCommand.class, RefundsCommand.class,
-                NotificationsCommand.class, QueueCommand.class, ConfigCommand.class, DbCommand.class,
-                CommandLine.HelpCommand.class})
+                NotificationsCommand.class, QueueCommand.class, OutboxCommand.class, ConfigCommand.class,
+                DbCommand.class, CommandLine.HelpCommand.class})
     static final class Root implements Runnable {
 
         @CommandLine.Spec

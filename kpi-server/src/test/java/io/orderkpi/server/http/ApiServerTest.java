@@ -94,7 +94,7 @@ class ApiServerTest {
         assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
         assertThat(metrics.body()).contains("orderkpi_queue_jobs{", "orderkpi_kpi_facts_total{",
-                "orderkpi_outbox_lag_seconds{", "orderkpi_import_rows_total{", "jvm_memory_used_bytes",
+                "orderkpi_outbox_lag_seconds{", "orderkpi_outbox_dead_letters{", "orderkpi_import_rows_total{", "jvm_memory_used_bytes",
                 "jvm_threads_live_threads", "process_uptime_seconds", "system_cpu_count",
                 "http_server_requests_seconds_count{method=\"GET\",status=\"200\",uri=\"/health\"}");
     }

@@ -2,7 +2,6 @@ package io.orderkpi.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -29,30 +28,31 @@ public final class Request {
 
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
-    private final HttpExchange exchange;
+    private final HttpHead head;
     private final Route route;
     private final Map<String, String> pathParams;
     private final Map<String, String> query;
     private final String requestId;
-    private final WatchedInputStream body;
+    private final InputStream body;
 
-    Request(HttpExchange exchange, Route route, Map<String, String> pathParams, String requestId,
-            WatchedInputStream body) {
-        this.exchange = exchange;
+    Request(HttpHead head, Route route, Map<String, String> pathParams, String requestId, InputStream body) {
+        this.head = head;
         this.route = route;
         this.pathParams = pathParams;
-        this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+        this.query = parseQuery(head.rawQuery());
         this.requestId = requestId;
         this.body = body;
     }
 
+    /** The method as sent ({@code HEAD} is served by the {@code GET} route). */
     public String method() {
-        return exchange.getRequestMethod();
+        return head.method();
     }
 
-    /** The decoded request path. */
+    /** The request path, percent-decoded where it is well-formed. */
     public String path() {
-        return exchange.getRequestURI().getPath();
+        String decoded = Router.decode(head.rawPath());
+        return decoded != null ? decoded : head.rawPath();
     }
 
     /** The matched route's template, e.g. {@code /api/v1/orders/{id}}. */
@@ -168,7 +168,7 @@ public final class Request {
     // ---- headers and body
 
     public Optional<String> header(String name) {
-        return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+        return head.first(name);
     }
 
     /**

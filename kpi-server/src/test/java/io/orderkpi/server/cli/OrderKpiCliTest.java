@@ -115,4 +115,18 @@ class OrderKpiCliTest {
         assertThat(cli(Map.of()).execute("orders", "generate-sample", "--help")).isZero();
         assertThat(out.toString()).contains("serve", "generate-sample", "--demo");
     }
+
+    @Test
+    void configPrintAndStartUpErrorsNeverShowAPasswordInsideAUrl() {
+        Map<String, String> env = Map.of("ORDERKPI_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/okpi?password=dbpass1",
+                "ORDERKPI_REDIS_URL", "redis://:redispass@127.0.0.1:6379/0");
+
+        assertThat(cli(env).execute("config", "print")).isZero();
+        assertThat(cli(env).execute("serve", "--port", "0")).isEqualTo(1);
+
+        assertThat(out.toString()).contains("ORDERKPI_MYSQL_URL=jdbc:mysql://127.0.0.1:3306/okpi?password=****\n",
+                "ORDERKPI_REDIS_URL=redis://:****@127.0.0.1:6379/0\n");
+        assertThat(err.toString()).startsWith("error: ORDERKPI_MYSQL_URL: the MySQL back-end is not available");
+        assertThat(out.toString() + err.toString()).doesNotContain("dbpass1", "redispass");
+    }
 }

@@ -5,6 +5,9 @@ import io.orderkpi.server.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -56,6 +59,8 @@ public final class OrderKpiCli {
     /** Runs one command line; returns its exit status. */
     public int execute(String... args) {
         CommandLine cli = new CommandLine(new Root());
+        // picocli's own message would show a DateTimeParseException.
+        cli.registerConverter(LocalDate.class, OrderKpiCli::date);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -83,6 +88,15 @@ public final class OrderKpiCli {
             } else {
                 CURRENT.set(previous);
             }
+        }
+    }
+
+    /** A date option: strict YYYY-MM-DD ({@code 2025-02-30} is refused). */
+    static LocalDate date(String text) {
+        try {
+            return LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE);
+        } catch (DateTimeParseException e) {
+            throw new CommandLine.TypeConversionException("not a date of the form YYYY-MM-DD: '" + text + "'");
         }
     }
 

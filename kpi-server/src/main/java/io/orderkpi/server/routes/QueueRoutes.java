@@ -88,8 +88,9 @@ public final class QueueRoutes implements Routes {
     }
 
     private Response failed(Request request) {
+        int limit = Cursor.limit(request);
         List<Views.FailedJobView> jobs = queue().failed(queueFilter(request), request.query("q").orElse(null))
-                .stream().map(Views.FailedJobView::of).toList();
+                .stream().limit(limit).map(Views.FailedJobView::of).toList();
         return Response.ok(Cursor.whole("failed_jobs", jobs));
     }
 

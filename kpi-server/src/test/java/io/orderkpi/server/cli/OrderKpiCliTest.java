@@ -129,4 +129,15 @@ class OrderKpiCliTest {
         assertThat(err.toString()).startsWith("error: ORDERKPI_MYSQL_URL: the MySQL back-end is not available");
         assertThat(out.toString() + err.toString()).doesNotContain("dbpass1", "redispass");
     }
+
+    @Test
+    void aNonPositiveDemoCountAndAnImpossibleDateAreUsageErrorsInPlainWords() {
+        assertThat(cli(Map.of()).execute("serve", "--demo", "0")).isEqualTo(2);
+        assertThat(cli(Map.of()).execute("serve", "--demo", "-1")).isEqualTo(2);
+        assertThat(cli(Map.of()).execute("analytics", "backfill", "--from", "2025-02-30")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("error: --demo: not a positive number of orders '0' (see --help)",
+                "error: --demo: not a positive number of orders '-1' (see --help)",
+                "not a date of the form YYYY-MM-DD: '2025-02-30'").doesNotContain("Exception", "java.");
+    }
 }

@@ -30,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -90,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
     private final Semaphore importSlots;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final AccessLog accessLog = new AccessLog();
     private final Thread acceptor;
     private final URI uri;
     private volatile boolean closing;
@@ -235,7 +237,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (EOFException | SocketException e) {
             return false;
         } catch (ClientIOException e) {
-            String requestId = UUID.randomUUID().toString();
+            String requestId = newRequestId();
             LOG.info("{} malformed or slow request head: {}", requestId, e.getMessage());
             answer(out, null, requestId, start, "UNPARSED", Response.error(e.status(), e.getMessage()), false);
             return false;
@@ -433,9 +435,9 @@ public final class ApiServer implements AutoCloseable {
         } finally {
             long nanos = System.nanoTime() - start;
             timer(method, template, status).record(nanos, TimeUnit.NANOSECONDS);
-            if (LOG.isInfoEnabled()) {
-                LOG.info("{} {} {} {} {}ms", requestId, method, head == null ? "-" : head.rawPath(), status,
-                        TimeUnit.NANOSECONDS.toMillis(nanos));
+            if (accessLog.enabled()) {
+                accessLog.log(requestId + ' ' + method + ' ' + (head == null ? "-" : head.rawPath()) + ' ' + status
+                        + ' ' + TimeUnit.NANOSECONDS.toMillis(nanos) + "ms");
             }
         }
         return written;
@@ -456,7 +458,18 @@ public final class ApiServer implements AutoCloseable {
         if (given.isPresent() && SANE_REQUEST_ID.matcher(given.get()).matches()) {
             return given.get();
         }
-        return UUID.randomUUID().toString();
+        return newRequestId();
+    }
+
+    /**
+     * A random version-4 UUID from {@link ThreadLocalRandom}: a request id must be unique, not
+     * unguessable, and {@link UUID#randomUUID()} serialises every request on one SecureRandom.
+     */
+    static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     /** For tests and diagnostics: the routes served. */
@@ -497,6 +510,7 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         connections.shutdownNow();
+        accessLog.close();
         try {
             acceptor.join(5_000);
         } catch (InterruptedException e) {

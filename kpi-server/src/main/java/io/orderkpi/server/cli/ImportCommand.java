@@ -1,6 +1,7 @@
 package io.orderkpi.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderkpi.core.queue.QueueNames;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,23 +70,25 @@ final class ImportCommand implements Callable<Integer> {
         ApiClient.ApiResponse answer = client.upload(ApiClient.path("/api/v1/imports", query), source,
                 "text/csv; charset=utf-8", sent -> progress.uploaded(sent, size));
         String id = answer.data().path("import_id").asText();
-        boolean already = answer.status() == 200;
+        PrintWriter out = cli.out();
+        if (answer.status() == 200) {
+            // The same bytes were imported before: nothing started, so no progress to show.
+            progress.finished();
+            out.println("This file was already imported as import " + id + "; nothing imported (use --force to run it again).");
+            return 0;
+        }
         progress.uploadDone(id);
         String statusPath = "/api/v1/imports/" + ApiClient.segment(id);
         JsonNode status = Polling.until(timeout, POLL_INTERVAL, () -> {
             JsonNode current = client.get(statusPath).data();
-            progress.status(current);
+            progress.status(current, !Polling.isFinal(current.path("state").asText()) && importQueuePaused(client));
             return current;
         }, s -> Polling.isFinal(s.path("state").asText()),
                 "Import " + id + " is still running after " + timeout + "; follow it with GET " + statusPath);
         progress.finished();
-        PrintWriter out = cli.out();
         if (status.path("state").asText().equals("failed")) {
             throw new CliException("Import " + id + " failed: " + (status.hasNonNull("error")
                     ? status.get("error").asText() : "see the server log"));
-        }
-        if (already) {
-            out.println("This file was already imported as import " + id + "; nothing imported (use --force to run it again).");
         }
         out.println(summary(status, dryRun));
         long rejected = status.path("rejected").asLong();
@@ -95,6 +98,16 @@ final class ImportCommand implements Callable<Integer> {
             out.println("Wrote " + rejected + " rejected row(s) to " + target);
         }
         return 0;
+    }
+
+    /** Whether the queue that applies an import's chunks is paused (then its progress cannot move). */
+    private static boolean importQueuePaused(ApiClient client) {
+        for (JsonNode queue : client.get("/api/v1/queues").data().path("queues")) {
+            if (queue.path("name").asText().equals(QueueNames.ORDERS_IMPORT)) {
+                return queue.path("paused").asBoolean();
+            }
+        }
+        return false;
     }
 
     private static long sizeOf(Path file) {

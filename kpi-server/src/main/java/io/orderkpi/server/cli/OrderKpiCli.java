@@ -4,6 +4,11 @@ import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -64,7 +69,8 @@ public final class OrderKpiCli {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            String message = e instanceof FileSystemException files ? fileProblem(files)
+                    : e.getMessage() != null ? e.getMessage() : e.toString();
             commandLine.getErr().println("error: " + message.lines().findFirst().orElse(message));
             commandLine.getErr().flush();
             return ERROR;
@@ -89,6 +95,23 @@ public final class OrderKpiCli {
                 CURRENT.set(previous);
             }
         }
+    }
+
+    /** A file that cannot be read or written, with the reason (the JDK's message is only the path). */
+    static String fileProblem(FileSystemException e) {
+        String reason;
+        if (e instanceof NoSuchFileException) {
+            reason = "no such file or directory";
+        } else if (e instanceof AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof NotDirectoryException) {
+            reason = "not a directory";
+        } else if (e instanceof FileAlreadyExistsException) {
+            reason = "already exists";
+        } else {
+            reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        }
+        return "cannot use " + e.getFile() + ": " + reason;
     }
 
     /** A date option: strict YYYY-MM-DD ({@code 2025-02-30} is refused). */

@@ -86,13 +86,13 @@ class ApiCommandsTest {
     @Test
     void ordersProcessQueuesOneOrAllPending() {
         api.on("POST /api/v1/orders/42/process", 202, "{\"success\":true,\"data\":{\"job_id\":\"j-1\"}}")
-                .on("POST /api/v1/orders/process-pending", 202, "{\"success\":true,\"data\":{}}");
+                .on("POST /api/v1/orders/process-pending", 202, "{\"success\":true,\"data\":{\"queued\":3}}");
 
         assertThat(run("orders", "process", "42")).isZero();
         assertThat(run("orders", "process", "--all-pending")).isZero();
 
         assertThat(out.toString()).isEqualTo("Order 42 queued for processing (job j-1)." + NL
-                + "Pending orders queued for processing." + NL);
+                + "3 pending order(s) queued for processing." + NL);
         assertThat(run("orders", "process")).isEqualTo(2);
         assertThat(run("orders", "process", "42", "--all-pending")).isEqualTo(2);
     }
@@ -159,9 +159,31 @@ class ApiCommandsTest {
         assertThat(run("orders", "import", "again.csv", "--dry-run", "--force")).isZero();
 
         assertThat(api.requests.get(0).pathAndQuery()).contains("force=true&dry_run=true");
-        assertThat(out.toString()).contains("This file was already imported as import imp-0; nothing imported"
-                + " (use --force to run it again).").doesNotContain("rejected row(s) to");
+        // The upload's own progress comes first (the answer is not known before); then only this line.
+        assertThat(out.toString()).endsWith(NL + "This file was already imported as import imp-0; nothing imported"
+                + " (use --force to run it again)." + NL).doesNotContain("Uploaded;", "completed:", "Import imp-0");
         assertThat(Files.exists(dir.resolve("again.csv.rejected.csv"))).isFalse();
+    }
+
+    @Test
+    void ordersImportSaysWhenItWaitsForAPausedImportQueue() throws Exception {
+        Files.writeString(dir.resolve("paused.csv"), "order_number\n");
+        api.on("POST /api/v1/imports", 202, "{\"success\":true,\"data\":{\"import_id\":\"imp-2\"}}")
+                .on("GET /api/v1/imports/imp-2", 200, "{\"success\":true,\"data\":{\"import_id\":\"imp-2\","
+                        + "\"state\":\"running\",\"rows_read\":0,\"imported\":0,\"skipped_existing\":0,\"rejected\":0}}")
+                .on("GET /api/v1/queues", 200, "{\"success\":true,\"data\":{\"queues\":[{\"name\":\"orders-import\","
+                        + "\"paused\":true}],\"next_cursor\":null}}");
+
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run("orders", "import", "paused.csv"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> out.toString().contains("running: 0 rows read"));
+        api.on("GET /api/v1/imports/imp-2", 200, "{\"success\":true,\"data\":{\"import_id\":\"imp-2\","
+                + "\"state\":\"completed\",\"rows_read\":0,\"imported\":0,\"skipped_existing\":0,\"rejected\":0}}");
+
+        assertThat(exit.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        assertThat(out.toString()).contains("running: 0 rows read (0 rows/s), 0 imported, 0 skipped, 0 rejected"
+                + " - waiting: the orders-import queue is paused (./orderkpi queue continue orders-import)");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.orderkpi.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.core.queue.QueueNames;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,8 +95,17 @@ final class ImportCommand implements Callable<Integer> {
         long rejected = status.path("rejected").asLong();
         if (rejected > 0) {
             Path target = source.resolveSibling(source.getFileName() + ".rejected.csv");
-            client.download(statusPath + "/rejected.csv", target);
-            out.println("Wrote " + rejected + " rejected row(s) to " + target);
+            Path reasons = source.resolveSibling(source.getFileName() + ".rejected-reasons.part");
+            try {
+                client.download(statusPath + "/rejected.csv", reasons);
+                long written = RejectedRowsFile.write(source, reasons, target);
+                out.println("Wrote " + written + " rejected row(s) to " + target
+                        + " (the rows as in the file, with line and reason appended)");
+            } catch (IOException e) {
+                throw new CliException("Cannot write " + target + ": " + e.getMessage(), e);
+            } finally {
+                deleteQuietly(reasons);
+            }
         }
         return 0;
     }
@@ -110,10 +120,18 @@ final class ImportCommand implements Callable<Integer> {
         return false;
     }
 
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // A leftover scratch file next to the source is harmless.
+        }
+    }
+
     private static long sizeOf(Path file) {
         try {
             return Files.size(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new CliException("Cannot read " + file + ": " + e.getMessage(), e);
         }
     }

@@ -270,6 +270,8 @@ public final class ApiServer implements AutoCloseable {
         boolean run(ClientInput in, ResponseOutput out) throws IOException {
             Router.Match match = router.match(isHead ? "GET" : head.method(), head.rawPath());
             Optional<Route> route = match instanceof Router.Found found ? Optional.of(found.route()) : Optional.empty();
+            // The timer's uri tag: the template, or one constant for unmatched paths (bounded tags).
+            route.ifPresent(r -> template = r.template());
             boolean hasBody = head.first("Transfer-Encoding").isPresent()
                     || head.first("Content-Length").filter(v -> !v.strip().equals("0")).isPresent();
             try {
@@ -287,7 +289,6 @@ public final class ApiServer implements AutoCloseable {
                         + String.join(", ", allowed)).header("Allow", String.join(", ", allowed)), hasBody);
             }
             Router.Found found = (Router.Found) match;
-            template = found.route().template();
             boolean upload = found.route().has(RouteOption.UPLOAD);
             long limit = upload ? maxUploadBytes : maxBodyBytes;
             RequestBody body;

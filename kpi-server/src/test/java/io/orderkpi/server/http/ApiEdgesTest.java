@@ -9,12 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.TestServers;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -45,25 +41,8 @@ class ApiEdgesTest {
         guarded.close();
     }
 
-    /** Sends raw bytes and reads the whole answer (the server closes after a malformed request). */
     private static String raw(OrderKpiServer server, String request) throws IOException {
-        try (Socket socket = new Socket(server.uri().getHost(), server.port())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.shutdownOutput();
-            InputStream in = socket.getInputStream();
-            StringBuilder out = new StringBuilder();
-            byte[] buffer = new byte[4096];
-            try {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    out.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                }
-            } catch (SocketException reset) {
-                // the answer is complete before a reset
-            }
-            return out.toString();
-        }
+        return RawHttp.exchange(server, request);
     }
 
     @ParameterizedTest

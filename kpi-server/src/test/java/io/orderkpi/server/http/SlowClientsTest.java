@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.TestServers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -83,7 +81,7 @@ class SlowClientsTest {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write((ORDER_HEAD + "{").getBytes(StandardCharsets.US_ASCII));
 
-            String answer = readToEnd(socket.getInputStream());
+            String answer = RawHttp.readToEnd(socket.getInputStream());
 
             assertThat(answer).startsWith("HTTP/1.1 401 Unauthorized\r\n").contains("Connection: close\r\n",
                     "WWW-Authenticate: Bearer\r\n", "X-Request-Id: ").endsWith("Authentication required: send"
@@ -103,9 +101,9 @@ class SlowClientsTest {
             notJson.getOutputStream().write(("POST /api/v1/orders HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
                     + "Content-Length: 10\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
 
-            assertThat(readToEnd(tooLarge.getInputStream())).startsWith("HTTP/1.1 413 Content Too Large\r\n")
+            assertThat(RawHttp.readToEnd(tooLarge.getInputStream())).startsWith("HTTP/1.1 413 Content Too Large\r\n")
                     .contains("Connection: close\r\n").endsWith("Request body too large (limit 100 bytes)\"}");
-            assertThat(readToEnd(notJson.getInputStream())).startsWith("HTTP/1.1 415 Unsupported Media Type\r\n")
+            assertThat(RawHttp.readToEnd(notJson.getInputStream())).startsWith("HTTP/1.1 415 Unsupported Media Type\r\n")
                     .contains("Connection: close\r\n");
         }
     }
@@ -115,28 +113,12 @@ class SlowClientsTest {
         try (OrderKpiServer server = TestServers.start(dir, Map.of("ORDERKPI_HTTP_HEAD_SECONDS", "1"));
                 Socket socket = new Socket(server.uri().getHost(), server.port())) {
             socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-            // A byte every 200 ms: never idle, but the head never ends.
-            StringBuilder answer = new StringBuilder();
-            InputStream in = socket.getInputStream();
-            socket.setSoTimeout(200);
-            for (int i = 0; i < 50 && answer.indexOf("}") < 0; i++) {
-                try {
-                    out.write('X');
-                    int b = in.read();
-                    if (b < 0) {
-                        break;
-                    }
-                    answer.append((char) b).append(readToEnd(in));
-                } catch (java.net.SocketTimeoutException e) {
-                    // nothing yet: keep trickling
-                } catch (SocketException reset) {
-                    break;
-                }
-            }
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
 
-            assertThat(answer.toString()).startsWith("HTTP/1.1 408 Request Timeout\r\n")
+            // A byte every 200 ms: never idle, but the head never ends.
+            String answer = RawHttp.trickleUntilAnswered(socket, 'X', 200, 50);
+
+            assertThat(answer).startsWith("HTTP/1.1 408 Request Timeout\r\n")
                     .endsWith("Request timeout: the request head was not complete within 1000 ms\"}");
         }
     }
@@ -145,28 +127,12 @@ class SlowClientsTest {
     void aBodySlowerThanTheMinimumRateIsA408AfterItsGrace() throws Exception {
         try (OrderKpiServer server = TestServers.start(dir, Map.of("ORDERKPI_HTTP_MIN_BYTES_PER_SECOND", "100"));
                 Socket socket = new Socket(server.uri().getHost(), server.port())) {
-            OutputStream out = socket.getOutputStream();
-            out.write((ORDER_HEAD + "{").getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            socket.setSoTimeout(250);
-            StringBuilder answer = new StringBuilder();
-            // One byte every 250 ms (4 bytes/s): never idle, far below 100 bytes/s.
-            for (int i = 0; i < 60 && answer.indexOf("}") < 0; i++) {
-                try {
-                    out.write(' ');
-                    int b = in.read();
-                    if (b < 0) {
-                        break;
-                    }
-                    answer.append((char) b).append(readToEnd(in));
-                } catch (java.net.SocketTimeoutException e) {
-                    // nothing yet: keep trickling
-                } catch (SocketException reset) {
-                    break;
-                }
-            }
+            socket.getOutputStream().write((ORDER_HEAD + "{").getBytes(StandardCharsets.US_ASCII));
 
-            assertThat(answer.toString()).startsWith("HTTP/1.1 408 Request Timeout\r\n")
+            // One byte every 250 ms (4 bytes/s): never idle, far below 100 bytes/s.
+            String answer = RawHttp.trickleUntilAnswered(socket, ' ', 250, 60);
+
+            assertThat(answer).startsWith("HTTP/1.1 408 Request Timeout\r\n")
                     .endsWith("Request timeout: the request body arrived slower than 100 bytes/s\"}");
         }
     }
@@ -179,24 +145,5 @@ class SlowClientsTest {
         } catch (IOException e) {
             // A client the server closed: nothing more to trickle.
         }
-    }
-
-    /** Everything until the server closes (a reset after the answer counts as the end). */
-    private static String readToEnd(InputStream in) throws IOException {
-        StringBuilder out = new StringBuilder();
-        byte[] buffer = new byte[4096];
-        try {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-            }
-        } catch (SocketException reset) {
-            // closed with unread bytes of ours pending
-        } catch (java.net.SocketTimeoutException e) {
-            if (out.length() == 0) {
-                throw e;
-            }
-        }
-        return out.toString();
     }
 }

@@ -109,6 +109,25 @@ class SlowClientsTest {
     }
 
     @Test
+    void oneConnectionMoreThanTheLimitIsAnswered503AndClosed() throws Exception {
+        try (OrderKpiServer server = TestServers.start(dir, Map.of("ORDERKPI_HTTP_MAX_CONNECTIONS", "2"));
+                Socket first = new Socket(server.uri().getHost(), server.port());
+                Socket second = new Socket(server.uri().getHost(), server.port())) {
+            // Both hold their connection's thread inside an unfinished head.
+            first.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            second.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            String third = RawHttp.exchange(server, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+
+            assertThat(third).startsWith("HTTP/1.1 503 Service Unavailable\r\n").contains("Retry-After: 1\r\n")
+                    .endsWith("{\"success\":false,\"error\":\"Too many open connections; try again later\"}");
+            second.close();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> RawHttp.exchange(server,
+                    "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 200 OK"));
+        }
+    }
+
+    @Test
     void aHeadThatIsNotCompleteInTimeIsA408() throws Exception {
         try (OrderKpiServer server = TestServers.start(dir, Map.of("ORDERKPI_HTTP_HEAD_SECONDS", "1"));
                 Socket socket = new Socket(server.uri().getHost(), server.port())) {

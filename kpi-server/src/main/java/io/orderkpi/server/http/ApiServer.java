@@ -420,19 +420,24 @@ public final class ApiServer implements AutoCloseable {
             Response response, boolean keepAlive) throws IOException {
         int status = response.status();
         String method = head == null ? "UNKNOWN" : head.method();
+        boolean withBody = !method.equals("HEAD");
         Map<String, String> headers = new LinkedHashMap<>(response.headers());
         headers.put(REQUEST_ID, requestId);
         boolean written = false;
         try {
-            out.write(status, response.contentType(), headers, response.body(), !method.equals("HEAD"), !keepAlive);
+            out.write(status, response.contentType(), headers, response.body(), withBody, !keepAlive);
             written = true;
-        } catch (ClientIOException e) {
-            throw e;
-        } catch (IOException e) {
-            LOG.info("Request {}: the response could not be written: {}", requestId, e.toString());
-            throw e;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
+            if (out.committed()) {
+                // The client is gone, or a streamed body failed half-way: only closing is left.
+                LOG.info("Request {}: the response could not be written in full: {}", requestId, e.toString());
+                return false;
+            }
+            // Nothing was sent yet: the body writer failed (a store error while streaming, say).
             LOG.error("Request {}: writing the response failed", requestId, e);
+            status = 500;
+            Response failed = Response.error(500, "Internal server error (request id " + requestId + ")");
+            out.write(500, failed.contentType(), Map.of(REQUEST_ID, requestId), failed.body(), withBody, true);
         } finally {
             long nanos = System.nanoTime() - start;
             timer(method, template, status).record(nanos, TimeUnit.NANOSECONDS);

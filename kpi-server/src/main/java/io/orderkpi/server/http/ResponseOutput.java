@@ -57,6 +57,14 @@ final class ResponseOutput {
         socket.flush();
     }
 
+    /**
+     * Whether any byte of the last response went to the socket: when not, a failure while writing
+     * came from the body writer and another response can still be written instead.
+     */
+    boolean committed() {
+        return buffer.committed;
+    }
+
     private static String date() {
         long second = System.currentTimeMillis() / 1000;
         CachedDate cached = date;
@@ -78,6 +86,7 @@ final class ResponseOutput {
         private String contentType;
         private Map<String, String> headers;
         private boolean close;
+        private boolean committed;
 
         void start(int status, String contentType, Map<String, String> headers, boolean close, boolean withBody) {
             this.status = status;
@@ -88,6 +97,7 @@ final class ResponseOutput {
             this.size = 0;
             this.discarded = 0;
             this.chunked = false;
+            this.committed = false;
         }
 
         @Override
@@ -160,6 +170,7 @@ final class ResponseOutput {
 
         /** @param length the body's length, or -1 for chunked */
         private void writeHead(long length) throws IOException {
+            committed = true;
             StringBuilder head = new StringBuilder(256);
             head.append("HTTP/1.1 ").append(status).append(' ').append(StatusText.of(status)).append("\r\n");
             head.append("Date: ").append(date()).append("\r\n");

@@ -128,6 +128,30 @@ class ApiEdgesTest {
     }
 
     @Test
+    void aStreamedBodyThatFailsBeforeAnyByteIsA500AndOneThatFailsHalfWayIsCutOff() throws IOException {
+        Router router = new Router()
+                .get("/boom", request -> Response.stream(200, "text/csv", out -> {
+                    throw new IllegalStateException("the store went away");
+                }))
+                .get("/half", request -> Response.stream(200, "text/csv", out -> {
+                    out.write(new byte[ResponseOutput.BUFFERED + 1]);
+                    throw new IllegalStateException("the store went away");
+                }));
+        io.orderkpi.server.ServerConfig config = io.orderkpi.server.ServerConfig.load(Map.of("ORDERKPI_PORT", "0"), dir);
+        try (ApiServer server = ApiServer.start(config, router,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            String boom = RawHttp.exchange(server.uri(), "GET /boom HTTP/1.1\r\nHost: x\r\n\r\n");
+            String half = RawHttp.exchange(server.uri(), "GET /half HTTP/1.1\r\nHost: x\r\n\r\n");
+
+            assertThat(boom).startsWith("HTTP/1.1 500 Internal Server Error\r\n").contains("Connection: close")
+                    .contains("{\"success\":false,\"error\":\"Internal server error (request id ")
+                    .doesNotContain("the store went away");
+            assertThat(half).startsWith("HTTP/1.1 200 OK\r\n").contains("Transfer-Encoding: chunked")
+                    .doesNotEndWith("0\r\n\r\n");
+        }
+    }
+
+    @Test
     void headIsAnsweredAsGetWithoutTheBody() throws IOException {
         String answer = raw(open, "HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 

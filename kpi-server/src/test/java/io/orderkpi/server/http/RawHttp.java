@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /** Raw HTTP/1.1 over a socket, for what a well-behaved client library would never send. */
@@ -17,7 +18,12 @@ final class RawHttp {
 
     /** Sends {@code request}, half-closes, and reads the whole answer. */
     static String exchange(OrderKpiServer server, String request) throws IOException {
-        try (Socket socket = new Socket(server.uri().getHost(), server.port())) {
+        return exchange(server.uri(), request);
+    }
+
+    /** The same against any server's base URI. */
+    static String exchange(URI server, String request) throws IOException {
+        try (Socket socket = new Socket(server.getHost(), server.getPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.shutdownOutput();

@@ -1857,6 +1857,36 @@ public abstract class RecordStoreContract {
         }
 
         @Test
+        void pagesWalkEveryRunNewestFirstOnceAndAreStableUnderInserts() {
+            List<ImportRun> created = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                created.add(imports().create(anImport().createdAt(t0.plusSeconds(i)).build()));
+            }
+
+            Page<ImportRun> first = imports().page(Long.MAX_VALUE, 2);
+            imports().create(anImport().createdAt(t0.plusSeconds(10)).build());
+            Page<ImportRun> second = imports().page(first.nextKey().orElseThrow(), 2);
+            Page<ImportRun> last = imports().page(second.nextKey().orElseThrow(), 2);
+
+            assertThat(first.items()).containsExactly(created.get(4), created.get(3));
+            assertThat(second.items()).containsExactly(created.get(2), created.get(1));
+            assertThat(last.items()).containsExactly(created.get(0));
+            assertThat(last.nextKey()).isEmpty();
+            assertThat(first.nextKey().getAsLong()).isPositive();
+        }
+
+        @Test
+        void aPageExactlyAsLongAsWhatIsLeftIsTheLast() {
+            imports().create(anImport().createdAt(t0).build());
+            imports().create(anImport().createdAt(t0.plusSeconds(1)).build());
+
+            assertThat(imports().page(Long.MAX_VALUE, 2).nextKey()).isEmpty();
+            assertThat(imports().page(Long.MAX_VALUE, 1).nextKey()).isPresent();
+            assertThat(imports().page(Long.MAX_VALUE, 1).items()).hasSize(1);
+            assertThatThrownBy(() -> imports().page(Long.MAX_VALUE, 0)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
         void unfinishedListsQueuedAndRunningRunsOldestFirst() {
             ImportRun queued = imports().create(anImport().createdAt(t0).build());
             ImportRun running = imports().create(anImport().createdAt(t0.plusSeconds(1)).build());

@@ -695,6 +695,24 @@ public final class MemoryRecordStore implements RecordStore {
         }
 
         @Override
+        public Page<ImportRun> page(long beforeKey, int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be >= 1: " + limit);
+            }
+            return read(() -> {
+                List<ImportEntry> entries = importsById.values().stream()
+                        .filter(entry -> entry.insertion < beforeKey)
+                        .sorted(Comparator.comparingLong((ImportEntry entry) -> entry.insertion).reversed())
+                        .limit(limit + 1L)
+                        .toList();
+                boolean more = entries.size() > limit;
+                List<ImportEntry> shown = more ? entries.subList(0, limit) : entries;
+                return new Page<>(shown.stream().map(entry -> entry.run).toList(),
+                        more ? OptionalLong.of(shown.get(limit - 1).insertion) : OptionalLong.empty());
+            });
+        }
+
+        @Override
         public List<ImportRun> unfinished() {
             return read(() -> importsById.values().stream()
                     .filter(entry -> !entry.run.state().isFinished())

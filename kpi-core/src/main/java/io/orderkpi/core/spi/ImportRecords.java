@@ -36,6 +36,17 @@ public interface ImportRecords {
     List<ImportRun> recent(int limit);
 
     /**
+     * One page of runs, newest first in the order they were created: the runs created before the
+     * one whose key is {@code beforeKey} ({@link Long#MAX_VALUE} for the first page), at most
+     * {@code limit}. Keys are positive, assigned by the store in creation order, and opaque to
+     * callers; {@link Page#nextKey()} is the key to pass for the next page, empty on the last one.
+     * Stable under inserts: runs created while a client pages never shift or repeat a page.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not positive
+     */
+    Page<ImportRun> page(long beforeKey, int limit);
+
+    /**
      * Runs that are queued or running, oldest first: what a sweep looks through for runs whose
      * owner is gone.
      */

@@ -130,8 +130,9 @@ public final class OrderRoutes implements Routes {
     }
 
     private Response events(Request request) {
+        int limit = Cursor.limit(request);
         Order order = order(request);
-        List<Views.EventView> events = kpi.records().outbox().eventsOf(order.id()).stream()
+        List<Views.EventView> events = kpi.records().outbox().eventsOf(order.id()).stream().limit(limit)
                 .map(Views.EventView::of).toList();
         return Response.ok(Cursor.whole("events", events));
     }
@@ -155,7 +156,7 @@ public final class OrderRoutes implements Routes {
     }
 
     private Duration minutes(Request request) {
-        return Duration.ofMinutes(request.clampedInt("minutes", STUCK_DEFAULT_MINUTES, 0, 525_600));
+        return Duration.ofMinutes(request.intParam("minutes", STUCK_DEFAULT_MINUTES, 0, 525_600));
     }
 
     private Response stuck(Request request) {

@@ -93,7 +93,10 @@ class DashboardFilesTest {
         HttpResponse<String> missing = get(server, "/assets/secret.txt");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("\"success\":false");
-        assertThat(get(server, "/assets/..%2Fapp.js").statusCode()).isEqualTo(404);
+        // A path that climbs out of /assets/ is not a public path: without a token it is refused.
+        assertThat(get(server, "/assets/..%2Fapp.js").statusCode()).isEqualTo(401);
+        assertThat(get(server, "/assets/..%2Fapp.js", "Authorization", "Bearer " + API_TOKEN).statusCode())
+                .isEqualTo(404);
 
         assertThat(get(server, "/api/v1/session").statusCode()).isEqualTo(401);
         assertThat(get(server, "/api/v1/queues").statusCode()).isEqualTo(401);

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.order.IllegalTransitionException;
 import io.orderkpi.server.ServerConfig;
 import java.io.IOException;
@@ -42,7 +43,8 @@ import org.slf4j.MDC;
  * the logs carry too (MDC key {@code request_id}). Errors are always the JSON envelope
  * {@code {"success":false,"error":…}}: {@link ApiException} gives its status,
  * {@link IllegalArgumentException} 400, {@link NoSuchElementException} 404,
- * {@link IllegalTransitionException} 409, {@link StoreUnavailableException} 503, and anything
+ * {@link IllegalTransitionException} 409, {@link StoreUnavailableException} and
+ * {@link QueueClosedException} (workers stopped) 503, and anything
  * else 500 with a generic message (the stack trace goes to the log only).
  */
 public final class ApiServer implements AutoCloseable {
@@ -209,6 +211,10 @@ public final class ApiServer implements AutoCloseable {
         }
         if (e instanceof NoSuchElementException) {
             return Response.error(404, e.getMessage() != null ? e.getMessage() : "Not found");
+        }
+        if (e instanceof QueueClosedException) {
+            // Only between the workers stopping and HTTP stopping (a shutdown, or an embedding app).
+            return Response.error(503, "The server is shutting down; try again later").header("Retry-After", "5");
         }
         if (e instanceof StoreUnavailableException) {
             LOG.warn("Request {}: store unavailable: {}", requestId, e.getMessage());

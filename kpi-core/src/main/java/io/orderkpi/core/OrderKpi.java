@@ -32,13 +32,17 @@ import io.orderkpi.core.workflow.OrderWorkflow;
 import io.orderkpi.core.workflow.SimulatedPaymentGateway;
 import io.orderkpi.core.workflow.SimulatedStockService;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,14 +52,16 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OrderKPI, wired: records, KPIs, job store and workers, importer, workflow, analytics, refunds, notifications and
- * the outbox relay that connects them. Built by {@link #builder()} with in-memory defaults for
- * every part; a built instance runs its workers and relay, and has swept unfinished work
- * (orders in an intermediate status, imports, refunds, notifications) back into the queues.
+ * OrderKPI, wired: records, KPIs, the job store and its workers, importer, workflow, analytics,
+ * refunds, notifications and the outbox relay that connects them. Built by {@link #builder()} with
+ * in-memory defaults for every part; a built instance runs its workers and relay, and has swept
+ * unfinished work (orders in an intermediate status, imports, refunds, notifications) back into
+ * the queues.
  *
  * <pre>{@code
  * try (OrderKpi kpi = OrderKpi.builder().build()) {
@@ -96,49 +102,93 @@ public final class OrderKpi implements AutoCloseable {
         this.clock = b.clock;
         this.zone = b.zone;
         this.shutdownGrace = b.shutdownGrace;
+        // Everything started so far, stopped in reverse order when a later start step fails, so
+        // a failed build() leaves no thread behind (a server started while its database is down
+        // must exit, not hang on non-daemon workers).
+        Deque<AutoCloseable> started = new ArrayDeque<>();
         List<AutoCloseable> created = new ArrayList<>();
-        this.records = b.records != null ? b.records : own(created, new MemoryRecordStore(clock));
-        this.kpis = b.kpis != null ? b.kpis
-                : own(created, MemoryKpiStore.builder().clock(clock).retention(b.retention).build());
-        // The default job store keeps real time, as the engine does: retry delays and leases must
-        // elapse even under a fixed clock.
-        this.jobs = b.jobs != null ? b.jobs : own(created, new MemoryJobStore());
-        this.workers = WorkerEngine.builder(jobs)
-                .retryPolicy(new RetryPolicy(b.jobAttempts, Duration.ofSeconds(1), Duration.ofMinutes(1)))
-                .lease(b.jobLease).shutdownGrace(b.shutdownGrace).build();
-        this.owned = created;
-        StockService stock = b.stock != null ? b.stock : SimulatedStockService.builder().seed(b.seed)
-                .failureProbability(b.stockFailureRate).build();
-        PaymentGateway payments = b.payments != null ? b.payments : SimulatedPaymentGateway.builder().seed(b.seed)
-                .chargeFailureProbability(b.paymentFailureRate).refundFailureProbability(b.refundFailureRate).build();
+        try {
+            this.records = b.records != null ? b.records : own(created, new MemoryRecordStore(clock));
+            this.kpis = b.kpis != null ? b.kpis
+                    : own(created, MemoryKpiStore.builder().clock(clock).retention(b.retention).build());
+            // The default job store keeps real time, as the engine does: retry delays and leases must
+            // elapse even under a fixed clock.
+            this.jobs = b.jobs != null ? b.jobs : own(created, new MemoryJobStore());
+            this.workers = WorkerEngine.builder(jobs)
+                    .retryPolicy(new RetryPolicy(b.jobAttempts, Duration.ofSeconds(1), Duration.ofMinutes(1)))
+                    .lease(b.jobLease).shutdownGrace(b.shutdownGrace).build();
+            this.owned = created;
+            created.forEach(started::push);
+            StockService stock = b.stock != null ? b.stock : SimulatedStockService.builder().seed(b.seed)
+                    .failureProbability(b.stockFailureRate).build();
+            PaymentGateway payments = b.payments != null ? b.payments : SimulatedPaymentGateway.builder().seed(b.seed)
+                    .chargeFailureProbability(b.paymentFailureRate).refundFailureProbability(b.refundFailureRate)
+                    .build();
 
-        this.importer = OrderImporter.builder(records, workers).clock(clock).zone(zone).currency(b.currency)
-                .spoolDirectory(b.spoolDirectory).build();
-        this.workflow = new OrderWorkflow(records, stock, payments, clock);
-        this.analytics = new Analytics(records, kpis, zone);
-        this.refunds = new RefundService(records, payments, clock);
-        List<Notifier> notifiers = b.notifiers.isEmpty() ? List.of(new LogNotifier()) : b.notifiers;
-        this.notifications = new NotificationService(records, workers, notifiers, clock);
-        List<EventSubscriber> subscribers = new ArrayList<>(List.of(analytics, notifications));
-        subscribers.addAll(b.subscribers);
-        this.relay = new OutboxRelay(records.outbox(), subscribers, clock, b.relayRetry, Duration.ofMillis(50));
+            this.importer = OrderImporter.builder(records, workers).clock(clock).zone(zone).currency(b.currency)
+                    .spoolDirectory(b.spoolDirectory).owner(b.nodeId).chunkAttempts(b.jobAttempts).build();
+            started.push(importer);
+            this.workflow = new OrderWorkflow(records, stock, payments, clock);
+            this.analytics = new Analytics(records, kpis, zone);
+            this.refunds = new RefundService(records, payments, clock);
+            List<Notifier> notifiers = b.notifiers.isEmpty() ? List.of(new LogNotifier()) : b.notifiers;
+            this.notifications = new NotificationService(records, workers, notifiers, clock);
+            List<EventSubscriber> subscribers = new ArrayList<>(List.of(analytics, notifications));
+            subscribers.addAll(b.subscribers);
+            this.relay = new OutboxRelay(records.outbox(), subscribers, clock, b.relayRetry, Duration.ofMillis(50));
 
-        workflow.register(workers);
-        refunds.register(workers);
-        notifications.register();
-        importer.addListener(new ProcessImportedOrders());
-        analytics.checkZone();
-        if (b.meterRegistry != null) {
-            OrderKpiMetrics.bind(b.meterRegistry, jobs, relay, analytics, importer);
+            workflow.register(workers);
+            refunds.register(workers);
+            notifications.register();
+            importer.addListener(new ProcessImportedOrders());
+            startStep("checking the KPI store", analytics::checkZone);
+            if (b.meterRegistry != null) {
+                OrderKpiMetrics.bind(b.meterRegistry, jobs, relay, analytics, importer);
+            }
+            startStep("starting the workers", () -> workers.start(b.workers));
+            started.push(() -> workers.shutdown(Duration.ZERO));
+            startStep("starting the outbox relay", relay::start);
+            started.push(relay);
+            this.historyRetention = b.historyRetention;
+            this.purger = historyRetention.isZero() ? null : startPurger();
+            if (purger != null) {
+                started.push(purger::shutdownNow);
+            }
+            SweepReport sweep = startStep("sweeping unfinished work from the record store", this::sweep);
+            LOG.info("OrderKPI started (node {}, zone {}, currency {}); sweep queued {} order(s), {} import(s), "
+                    + "{} refund(s), {} notification(s)", b.nodeId, zone, b.currency, sweep.orders(), sweep.imports(),
+                    sweep.refunds(), sweep.notifications());
+        } catch (RuntimeException | Error e) {
+            stopAll(started, e);
+            throw e;
         }
-        workers.start(b.workers);
-        relay.start();
-        this.historyRetention = b.historyRetention;
-        this.purger = historyRetention.isZero() ? null : startPurger();
-        SweepReport sweep = sweep();
-        LOG.info("OrderKPI started (zone {}, currency {}); sweep queued {} order(s), {} import(s), {} refund(s), "
-                + "{} notification(s)", zone, b.currency, sweep.orders(), sweep.imports(), sweep.refunds(),
-                sweep.notifications());
+    }
+
+    /** Runs one start step; a failure says which step, keeping the original as its cause. */
+    private static <T> T startStep(String what, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (StoreUnavailableException e) {
+            throw new StoreUnavailableException("OrderKPI could not start (" + what + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static void startStep(String what, Runnable step) {
+        startStep(what, () -> {
+            step.run();
+            return null;
+        });
+    }
+
+    private static void stopAll(Deque<AutoCloseable> started, Throwable failure) {
+        while (!started.isEmpty()) {
+            AutoCloseable resource = started.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T resource) {
@@ -390,8 +440,32 @@ public final class OrderKpi implements AutoCloseable {
         private double paymentFailureRate = SimulatedPaymentGateway.DEFAULT_CHARGE_FAILURE_PROBABILITY;
         private double refundFailureRate = SimulatedPaymentGateway.DEFAULT_REFUND_FAILURE_PROBABILITY;
         private Object meterRegistry;
+        private String nodeId = defaultNodeId();
 
         private Builder() {
+        }
+
+        /**
+         * This process's name among the nodes sharing the stores (default: host, process id and a
+         * random suffix): the owner of the imports it reads. Every live node needs its own.
+         */
+        public Builder nodeId(String value) {
+            Objects.requireNonNull(value, "nodeId");
+            if (value.isBlank()) {
+                throw new IllegalArgumentException("nodeId must not be blank");
+            }
+            this.nodeId = value;
+            return this;
+        }
+
+        private static String defaultNodeId() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+            return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         }
 
         /** The system of record (default: in memory). */

@@ -23,7 +23,11 @@ import io.orderkpi.core.queue.FailedJob;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.queue.QueueNames;
+import io.orderkpi.core.spi.KpiStore;
+import io.orderkpi.core.spi.OrderRecords;
+import io.orderkpi.core.spi.RecordStore;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -97,6 +101,49 @@ class OrderKpiTest {
 
         assertThatThrownBy(() -> quiet().kpis(kpis).build()).isInstanceOf(KpiZoneMismatchException.class)
                 .hasMessageContaining("Europe/Paris");
+    }
+
+    @Test
+    void aStoreDownAtStartFailsBuildNamingItAndLeavesNoThreadRunning() {
+        MemoryKpiStore real = MemoryKpiStore.builder().build();
+        KpiStore down = (KpiStore) Proxy.newProxyInstance(KpiStore.class.getClassLoader(),
+                new Class<?>[] {KpiStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return method.invoke(real, args);
+                    }
+                    throw new StoreUnavailableException("Connection refused: redis://127.0.0.1:1");
+                });
+
+        assertThatThrownBy(() -> quiet().kpis(down).build()).isInstanceOf(StoreUnavailableException.class)
+                .hasMessage("OrderKPI could not start (checking the KPI store): "
+                        + "Connection refused: redis://127.0.0.1:1");
+        assertNoWorkerThreadLeft();
+    }
+
+    @Test
+    void aRecordStoreDownAtTheStartUpSweepStopsTheStartedWorkersAndRelay() {
+        MemoryRecordStore real = new MemoryRecordStore();
+        OrderRecords orders = (OrderRecords) Proxy.newProxyInstance(OrderRecords.class.getClassLoader(),
+                new Class<?>[] {OrderRecords.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("inProgress")) {
+                        throw new StoreUnavailableException("Communications link failure");
+                    }
+                    return method.invoke(real.orders(), args);
+                });
+        RecordStore down = (RecordStore) Proxy.newProxyInstance(RecordStore.class.getClassLoader(),
+                new Class<?>[] {RecordStore.class}, (proxy, method, args) -> method.getName().equals("orders")
+                        ? orders : method.invoke(real, args));
+
+        assertThatThrownBy(() -> quiet().records(down).build()).isInstanceOf(StoreUnavailableException.class)
+                .hasMessage("OrderKPI could not start (sweeping unfinished work from the record store): "
+                        + "Communications link failure");
+        assertNoWorkerThreadLeft();
+    }
+
+    private static void assertNoWorkerThreadLeft() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .filteredOn(Thread::isAlive).extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("okpi-")));
     }
 
     @Test

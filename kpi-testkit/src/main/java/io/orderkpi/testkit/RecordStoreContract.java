@@ -58,9 +58,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -574,6 +576,23 @@ public abstract class RecordStoreContract {
             assertThat(refunds().get(completed.refundId())).contains(completed);
             assertThat(orders().get(order.id())).contains(after);
             assertThat(outbox().eventsOf(order.id())).isEqualTo(trail);
+        }
+
+        @Test
+        void withCompletedRefundsNamesOnlyOrdersWithACompletedRefund() {
+            Order completedOnce = aCompletedOrder("100.00");
+            completeAt(beginPartial(completedOnce, "30.00"), t0, anEvent(EventType.REFUND_PROCESSED, "done"));
+            Order onlyFailed = aCompletedOrder("100.00");
+            Refund declined = beginPartial(onlyFailed, "10.00");
+            failWith(declined, "Refund declined by bank", anEvent(EventType.REFUND_FAILED, "declined"));
+            Order onlyPending = aCompletedOrder("100.00");
+            beginPartial(onlyPending, "10.00");
+            Order none = aCompletedOrder("100.00");
+
+            assertThat(refunds().withCompletedRefunds(
+                    List.of(completedOnce.id(), onlyFailed.id(), onlyPending.id(), none.id(), 999_999L)))
+                    .containsExactly(completedOnce.id());
+            assertThat(refunds().withCompletedRefunds(List.of())).isEmpty();
         }
 
         @Test
@@ -1401,6 +1420,50 @@ public abstract class RecordStoreContract {
         }
 
         @Test
+        void inProgressListsOnlyStartedUnfinishedOrdersUpdatedBeforeTheCutoffOldestFirst() {
+            List<Order> inserted = insertOrders(7);
+            List<Order> started = new ArrayList<>();
+            started.add(transition(inserted.get(0), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow());
+            Order reserved = transition(inserted.get(2), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow();
+            started.add(transition(reserved, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVED).orElseThrow());
+            Order failing = transition(inserted.get(3), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow();
+            started.add(transition(failing, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVATION_FAILED)
+                    .orElseThrow());
+            Order done = transition(inserted.get(4), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow();
+            done = transition(done, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVATION_FAILED).orElseThrow();
+            transition(done, OrderStatus.STOCK_RESERVATION_FAILED, OrderStatus.CANCELLED).orElseThrow();
+            transition(inserted.get(5), OrderStatus.PENDING, OrderStatus.CANCELLED).orElseThrow();
+            insert(anOrder().withStatus(OrderStatus.COMPLETED).build());
+            Instant afterAll = started.stream().map(Order::updatedAt).max(Comparator.naturalOrder()).orElseThrow()
+                    .plusMillis(1);
+
+            assertThat(orders().inProgress(afterAll, 0, 10))
+                    .extracting(Order::id, Order::status)
+                    .containsExactly(tuple(inserted.get(0).id(), OrderStatus.RESERVING_STOCK),
+                            tuple(inserted.get(2).id(), OrderStatus.STOCK_RESERVED),
+                            tuple(inserted.get(3).id(), OrderStatus.STOCK_RESERVATION_FAILED));
+            assertThat(orders().inProgress(afterAll, 0, 10)).allSatisfy(order -> assertThat(order.items()).isEmpty());
+            assertThat(ids(orders().inProgress(afterAll, 0, 2)))
+                    .containsExactly(inserted.get(0).id(), inserted.get(2).id());
+            assertThat(ids(orders().inProgress(afterAll, inserted.get(2).id(), 2)))
+                    .containsExactly(inserted.get(3).id());
+            assertThat(orders().inProgress(afterAll, inserted.get(3).id(), 2)).isEmpty();
+        }
+
+        @Test
+        void inProgressTakesOnlyOrdersUpdatedStrictlyBeforeTheCutoff() {
+            Order first = transition(insertOrders(1).get(0), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK)
+                    .orElseThrow();
+
+            assertThat(orders().inProgress(first.updatedAt(), 0, 10)).isEmpty();
+            assertThat(ids(orders().inProgress(first.updatedAt().plusNanos(1_000), 0, 10)))
+                    .containsExactly(first.id());
+            assertThat(orders().inProgress(Instant.MAX, 0, 10)).extracting(Order::id).containsExactly(first.id());
+            assertThatThrownBy(() -> orders().inProgress(Instant.MAX, 0, 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
         void filtersByCustomerAcrossPages() {
             List<Order> mine = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -1476,7 +1539,7 @@ public abstract class RecordStoreContract {
             ImportRun latest = imports().create(anImport().withSha256(sha).createdAt(t0.plusSeconds(60)).build());
             imports().create(anImport().withSha256(sha).dryRun().createdAt(t0.plusSeconds(120)).build());
             ImportRun failed = imports().create(anImport().withSha256(sha).createdAt(t0.plusSeconds(180)).build());
-            imports().updateState(failed.importId(), ImportState.FAILED, "disk full");
+            imports().updateState(failed.importId(), ImportState.QUEUED, ImportState.FAILED, "disk full");
             imports().create(anImport().createdAt(t0.plusSeconds(240)).build());
 
             assertThat(imports().bySha256(sha)).contains(latest);
@@ -1507,9 +1570,9 @@ public abstract class RecordStoreContract {
             ImportRun completed = imports().create(anImport().createdAt(t0.plusSeconds(2)).build());
             ImportRun failed = imports().create(anImport().createdAt(t0.plusSeconds(3)).build());
             ImportRun chunked = imports().create(anImport().createdAt(t0.plusSeconds(4)).build());
-            imports().updateState(running.importId(), ImportState.RUNNING, null);
-            imports().updateState(completed.importId(), ImportState.COMPLETED, null);
-            imports().updateState(failed.importId(), ImportState.FAILED, "parse error");
+            imports().updateState(running.importId(), ImportState.QUEUED, ImportState.RUNNING, null);
+            imports().updateState(completed.importId(), ImportState.QUEUED, ImportState.COMPLETED, null);
+            imports().updateState(failed.importId(), ImportState.QUEUED, ImportState.FAILED, "parse error");
             insertChunk(aChunk(chunked, 0).withOrders(aNewOrder("A-1")).build());
 
             assertThat(imports().unfinished()).extracting(ImportRun::importId, ImportRun::state)
@@ -1522,7 +1585,8 @@ public abstract class RecordStoreContract {
         void updateStateToFailedKeepsTheErrorAndFinishesTheRun() {
             ImportRun run = imports().create(anImport().build());
 
-            ImportRun failed = imports().updateState(run.importId(), ImportState.FAILED, "source file vanished");
+            ImportRun failed = imports().updateState(run.importId(), ImportState.QUEUED, ImportState.FAILED,
+                    "source file vanished").orElseThrow();
 
             assertThat(failed).extracting(ImportRun::state, ImportRun::error)
                     .containsExactly(ImportState.FAILED, "source file vanished");
@@ -1534,8 +1598,102 @@ public abstract class RecordStoreContract {
         }
 
         @Test
+        void updateStateIsACompareAndSetOnTheState() {
+            ImportRun run = imports().create(anImport().build());
+            ImportRun running = imports().updateState(run.importId(), ImportState.QUEUED, ImportState.RUNNING, null)
+                    .orElseThrow();
+
+            assertThat(imports().updateState(run.importId(), ImportState.QUEUED, ImportState.FAILED, "late sweep"))
+                    .isEmpty();
+            assertThat(imports().get(run.importId())).contains(running);
+            assertThat(imports().updateState(run.importId(), ImportState.RUNNING, ImportState.FAILED, "chunk 3 failed"))
+                    .get().extracting(ImportRun::state, ImportRun::error)
+                    .containsExactly(ImportState.FAILED, "chunk 3 failed");
+        }
+
+        @Test
+        void aChunkAppliedToARunThatFailedOnItLetsTheRunGoOnWithoutTheError() {
+            ImportRun run = imports().create(anImport().build());
+            insertChunk(aChunk(run, 0).withOrders(aNewOrder("G-1")).build());
+            imports().updateState(run.importId(), ImportState.RUNNING, ImportState.FAILED, "chunk 1 failed");
+
+            ImportRun afterRetry = insertChunk(aChunk(run, 1).withOrders(aNewOrder("G-2")).build()).run();
+
+            assertThat(afterRetry).extracting(ImportRun::state, ImportRun::error, ImportRun::finishedAt)
+                    .containsExactly(ImportState.RUNNING, null, null);
+            assertThat(insertChunk(aChunk(run, 2).withOrders(aNewOrder("G-3")).last().build()).run().state())
+                    .isEqualTo(ImportState.COMPLETED);
+        }
+
+        @Test
+        void claimTakesARunOnlyFromTheExpectedOwnerAndStartsItsHeartbeat() {
+            ImportRun run = imports().create(anImport().build());
+            Instant now = t0.plusSeconds(10);
+
+            ImportRun mine = imports().claim(run.importId(), null, "node-a", now).orElseThrow();
+
+            assertThat(mine).extracting(ImportRun::owner, ImportRun::heartbeatAt).containsExactly("node-a", now);
+            assertThat(imports().get(run.importId())).contains(mine);
+            assertThat(imports().claim(run.importId(), null, "node-b", now)).isEmpty();
+            assertThat(imports().claim(run.importId(), "node-c", "node-b", now)).isEmpty();
+            assertThat(imports().claim(run.importId(), "node-a", "node-b", now.plusSeconds(1)).orElseThrow())
+                    .extracting(ImportRun::owner, ImportRun::heartbeatAt)
+                    .containsExactly("node-b", now.plusSeconds(1));
+            assertThatThrownBy(() -> imports().claim("no-such-import", null, "node-a", now))
+                    .isInstanceOf(NoSuchElementException.class);
+        }
+
+        @Test
+        void exactlyOneOfTwoConcurrentClaimsOfAnOrphanWins() throws Exception {
+            for (int round = 0; round < 50; round++) {
+                ImportRun run = imports().create(anImport().build());
+                imports().claim(run.importId(), null, "gone", t0);
+                CyclicBarrier start = new CyclicBarrier(2);
+                ExecutorService threads = Executors.newFixedThreadPool(2);
+                try {
+                    List<Future<Optional<ImportRun>>> claims = new ArrayList<>();
+                    for (String node : List.of("node-a", "node-b")) {
+                        claims.add(threads.submit(() -> {
+                            start.await(WAIT_SECONDS, SECONDS);
+                            return imports().claim(run.importId(), "gone", node, t0.plusSeconds(60));
+                        }));
+                    }
+                    List<Optional<ImportRun>> results = List.of(await(claims.get(0)), await(claims.get(1)));
+                    assertThat(results.stream().filter(Optional::isPresent).count()).isEqualTo(1);
+                    String winner = results.stream().flatMap(Optional::stream).findFirst().orElseThrow().owner();
+                    assertThat(imports().get(run.importId()).orElseThrow().owner()).isEqualTo(winner);
+                } finally {
+                    threads.shutdownNow();
+                }
+            }
+        }
+
+        @Test
+        void heartbeatTouchesOnlyUnfinishedRunsOfItsOwnerAndSaysWhichItTouched() {
+            ImportRun mine = imports().claim(imports().create(anImport().build()).importId(), null, "node-a", t0)
+                    .orElseThrow();
+            ImportRun theirs = imports().claim(imports().create(anImport().build()).importId(), null, "node-b", t0)
+                    .orElseThrow();
+            ImportRun done = imports().claim(imports().create(anImport().build()).importId(), null, "node-a", t0)
+                    .orElseThrow();
+            imports().updateState(done.importId(), ImportState.QUEUED, ImportState.COMPLETED, null);
+            Instant later = t0.plusSeconds(5);
+
+            Set<String> touched = imports().heartbeat("node-a",
+                    List.of(mine.importId(), theirs.importId(), done.importId(), "no-such-import"), later);
+
+            assertThat(touched).containsExactly(mine.importId());
+            ImportRun beaten = imports().get(mine.importId()).orElseThrow();
+            assertThat(beaten.heartbeatAt()).isEqualTo(later);
+            assertThat(beaten).usingRecursiveComparison().ignoringFields("heartbeatAt").isEqualTo(mine);
+            assertThat(imports().get(theirs.importId())).contains(theirs);
+            assertThat(imports().get(done.importId()).orElseThrow().heartbeatAt()).isEqualTo(t0);
+            assertThat(imports().heartbeat("node-a", List.of(), later)).isEmpty();
+        }
+
+        @Test
         void updateStateOfAnUnknownRunIsRefused() {
-            assertThatThrownBy(() -> imports().updateState("no-such-import", ImportState.RUNNING, null))
+            assertThatThrownBy(() -> imports().updateState("no-such-import", ImportState.QUEUED, ImportState.RUNNING, null))
                     .isInstanceOf(NoSuchElementException.class);
         }
 
@@ -1984,12 +2142,12 @@ public abstract class RecordStoreContract {
             ImportRun finished = imports().create(anImport().dryRun().build());
             imports().recordDryRunChunk(finished.importId(), 0, new ImportCounters(2, 1, 0, 1),
                     List.of(new RejectedRow(3, "R-3", "customer_id: empty")), true);
-            ImportRun completed = imports().updateState(finished.importId(), ImportState.COMPLETED, null);
+            ImportRun completed = imports().get(finished.importId()).orElseThrow();
             ImportRun failed = imports().updateState(imports().create(anImport().build()).importId(),
-                    ImportState.FAILED, "disk full");
+                    ImportState.QUEUED, ImportState.FAILED, "disk full").orElseThrow();
             ImportRun queued = imports().create(anImport().createdAt(t0.minusSeconds(3600)).build());
             ImportRun running = imports().updateState(imports().create(anImport().build()).importId(),
-                    ImportState.RUNNING, null);
+                    ImportState.QUEUED, ImportState.RUNNING, null).orElseThrow();
             Instant lastFinish = completed.finishedAt().isAfter(failed.finishedAt())
                     ? completed.finishedAt() : failed.finishedAt();
 

@@ -3,6 +3,8 @@ package io.orderkpi.core.analytics;
 import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.order.Money;
+import io.orderkpi.core.order.Order;
+import io.orderkpi.core.order.OrderStatus;
 import io.orderkpi.core.refund.Refund;
 import io.orderkpi.core.spi.KpiStore;
 import io.orderkpi.core.spi.RecordStore;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,9 @@ public final class Analytics implements EventSubscriber {
     public static final String SUBSCRIBER = "analytics";
     /** Longest range a report or rebuild accepts, both ends counted (SPEC §9). */
     public static final int MAX_RANGE_DAYS = 366;
+
+    /** Refunded orders whose refunds one query looks up during a recomputation. */
+    private static final int REFUND_LOOKUP_PAGE = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(Analytics.class);
 
@@ -234,19 +240,31 @@ public final class Analytics implements EventSubscriber {
         }
     }
 
-    /** The facts the records imply for each day of the range. */
+    /**
+     * The facts the records imply for each day of the range. Only an order that ended
+     * {@code refunded} depends on its refunds; those are set aside during the scan (whose callback
+     * must not call the store) and their refunds read afterwards, a page of orders per query.
+     */
     private Map<LocalDate, List<KpiFact>> recompute(LocalDate from, LocalDate to) {
         Instant start = from.atStartOfDay(zone).toInstant();
         Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
         Map<LocalDate, List<KpiFact>> byDay = new HashMap<>();
+        Consumer<KpiFact> collect = fact -> byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
+        List<Order> refunded = new ArrayList<>();
         records.orders().forEachPlacedBetween(start, end, order -> {
-            for (KpiFact fact : KpiFacts.of(order, zone, records.refunds().ofOrder(order.id()))) {
-                byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
+            if (order.status() == OrderStatus.REFUNDED) {
+                refunded.add(order.withoutItems());
+            } else {
+                KpiFacts.of(order, zone, false).forEach(collect);
             }
         });
+        for (int first = 0; first < refunded.size(); first += REFUND_LOOKUP_PAGE) {
+            List<Order> page = refunded.subList(first, Math.min(first + REFUND_LOOKUP_PAGE, refunded.size()));
+            Set<Long> withRefunds = records.refunds().withCompletedRefunds(page.stream().map(Order::id).toList());
+            page.forEach(order -> KpiFacts.of(order, zone, withRefunds.contains(order.id())).forEach(collect));
+        }
         for (Refund refund : records.refunds().processedBetween(start, end)) {
-            KpiFact fact = KpiFacts.of(refund, zone);
-            byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
+            collect.accept(KpiFacts.of(refund, zone));
         }
         return byDay;
     }

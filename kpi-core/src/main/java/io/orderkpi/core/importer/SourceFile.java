@@ -89,6 +89,19 @@ record SourceFile(Path path, String sha256, long bytes) {
         }
     }
 
+    /** The lower-case hex SHA-256 of a file's bytes, without the other checks: is it still the file? */
+    static String sha256Of(Path file) throws IOException {
+        MessageDigest sha = newDigest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
     private static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -318,6 +318,22 @@ public final class MemoryRecordStore implements RecordStore {
         }
 
         @Override
+        public Set<Long> withCompletedRefunds(Collection<Long> orderIds) {
+            Objects.requireNonNull(orderIds, "orderIds");
+            return read(() -> {
+                Set<Long> found = new HashSet<>();
+                for (long orderId : orderIds) {
+                    NavigableMap<Long, RefundEntry> ofOrder = refundsByOrder.get(orderId);
+                    if (ofOrder != null && ofOrder.values().stream()
+                            .anyMatch(entry -> entry.refund.status() == RefundStatus.COMPLETED)) {
+                        found.add(orderId);
+                    }
+                }
+                return found;
+            });
+        }
+
+        @Override
         public Optional<Refund> markProcessing(String refundId) {
             Objects.requireNonNull(refundId, "refundId");
             return write(() -> {
@@ -538,6 +554,34 @@ public final class MemoryRecordStore implements RecordStore {
         }
 
         @Override
+        public List<Order> inProgress(Instant updatedBefore, long afterId, int limit) {
+            Objects.requireNonNull(updatedBefore, "updatedBefore");
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be >= 1: " + limit);
+            }
+            return read(() -> {
+                // Merge the ascending id sets of the in-progress statuses: a few small sets.
+                NavigableSet<Long> candidates = new TreeSet<>();
+                idsByStatus.forEach((status, ids) -> {
+                    if (status.isInProgress()) {
+                        candidates.addAll(ids.tailSet(afterId, false));
+                    }
+                });
+                List<Order> found = new ArrayList<>(Math.min(limit, candidates.size()));
+                for (long id : candidates) {
+                    Order order = ordersById.get(id);
+                    if (order.updatedAt().isBefore(updatedBefore)) {
+                        found.add(order.withoutItems());
+                        if (found.size() == limit) {
+                            break;
+                        }
+                    }
+                }
+                return found;
+            });
+        }
+
+        @Override
         public void forEachPlacedBetween(Instant from, Instant to, java.util.function.Consumer<Order> consumer) {
             Objects.requireNonNull(consumer, "consumer");
             // Copy under the lock, call back outside it: the consumer may be slow.
@@ -650,13 +694,50 @@ public final class MemoryRecordStore implements RecordStore {
         }
 
         @Override
-        public ImportRun updateState(String importId, ImportState state, @Nullable String error) {
+        public Optional<ImportRun> updateState(String importId, ImportState from, ImportState to,
+                @Nullable String error) {
             Objects.requireNonNull(importId, "importId");
-            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
             return write(() -> {
                 ImportEntry entry = importEntry(importId);
-                entry.run = entry.run.withState(state, error, clock.instant());
-                return entry.run;
+                if (entry.run.state() != from) {
+                    return Optional.empty();
+                }
+                entry.run = entry.run.withState(to, to == ImportState.FAILED ? error : null, clock.instant());
+                return Optional.of(entry.run);
+            });
+        }
+
+        @Override
+        public Optional<ImportRun> claim(String importId, @Nullable String expectedOwner, String owner, Instant now) {
+            Objects.requireNonNull(importId, "importId");
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(now, "now");
+            return write(() -> {
+                ImportEntry entry = importEntry(importId);
+                if (!Objects.equals(entry.run.owner(), expectedOwner)) {
+                    return Optional.empty();
+                }
+                entry.run = entry.run.ownedBy(owner, now);
+                return Optional.of(entry.run);
+            });
+        }
+
+        @Override
+        public Set<String> heartbeat(String owner, Collection<String> importIds, Instant now) {
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(now, "now");
+            return write(() -> {
+                Set<String> beating = new HashSet<>();
+                for (String id : importIds) {
+                    ImportEntry entry = importsById.get(id);
+                    if (entry != null && owner.equals(entry.run.owner()) && !entry.run.state().isFinished()) {
+                        entry.run = entry.run.withHeartbeat(now);
+                        beating.add(id);
+                    }
+                }
+                return beating;
             });
         }
 

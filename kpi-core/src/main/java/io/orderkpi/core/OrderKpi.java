@@ -114,11 +114,11 @@ public final class OrderKpi implements AutoCloseable {
             // The default job store keeps real time, as the engine does: retry delays and leases must
             // elapse even under a fixed clock.
             this.jobs = b.jobs != null ? b.jobs : own(created, new MemoryJobStore());
-            this.workers = WorkerEngine.builder(jobs)
-                    .retryPolicy(new RetryPolicy(b.jobAttempts, Duration.ofSeconds(1), Duration.ofMinutes(1)))
-                    .lease(b.jobLease).shutdownGrace(b.shutdownGrace).build();
             this.owned = created;
             created.forEach(started::push);
+            this.workers = WorkerEngine.builder(jobs)
+                    .retryPolicy(new RetryPolicy(b.jobAttempts, Duration.ofSeconds(1), Duration.ofMinutes(1)))
+                    .lease(b.jobLease).shutdownGrace(b.shutdownGrace).consumerId(b.nodeId).build();
             StockService stock = b.stock != null ? b.stock : SimulatedStockService.builder().seed(b.seed)
                     .failureProbability(b.stockFailureRate).build();
             PaymentGateway payments = b.payments != null ? b.payments : SimulatedPaymentGateway.builder().seed(b.seed)

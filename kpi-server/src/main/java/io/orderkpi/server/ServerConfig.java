@@ -32,9 +32,9 @@ import java.util.stream.Collectors;
  * to be well-formed, so the wiring never re-checks. Immutable and thread-safe; the withers (for
  * command line overrides) return a new, validated instance.
  *
- * <p>The MySQL, Redis and SMTP keys are parsed and validated, but this version has only the
- * in-memory stores and the log channel: {@link #requireServable()} refuses a configuration that
- * asks for more, rather than silently ignoring it.
+ * <p>The MySQL and Redis keys are parsed and validated, but this version has only the in-memory
+ * stores: {@link #requireServable()} refuses a configuration that asks for more, rather than
+ * silently ignoring it. The SMTP keys are parsed by {@link EmailChannelConfig}.
  */
 public final class ServerConfig {
 
@@ -70,6 +70,10 @@ public final class ServerConfig {
     public static final String SMTP_FROM = "ORDERKPI_SMTP_FROM";
     public static final String SMTP_TLS = "ORDERKPI_SMTP_TLS";
     public static final String SMTP_REDIRECT_TO = "ORDERKPI_SMTP_REDIRECT_TO";
+    // Beyond SPEC §9: the e-mail channel's timeouts and connection pool (EmailChannelConfig).
+    public static final String SMTP_CONNECT_TIMEOUT_SECONDS = "ORDERKPI_SMTP_CONNECT_TIMEOUT_SECONDS";
+    public static final String SMTP_TIMEOUT_SECONDS = "ORDERKPI_SMTP_TIMEOUT_SECONDS";
+    public static final String SMTP_POOL_SIZE = "ORDERKPI_SMTP_POOL_SIZE";
     public static final String MAX_UPLOAD_BYTES = "ORDERKPI_MAX_UPLOAD_BYTES";
     public static final String STOCK_FAILURE_RATE = "ORDERKPI_STOCK_FAILURE_RATE";
     public static final String PAYMENT_FAILURE_RATE = "ORDERKPI_PAYMENT_FAILURE_RATE";
@@ -109,6 +113,7 @@ public final class ServerConfig {
     private final Duration retention;
     private final Duration historyRetention;
     private final List<String> notifyChannels;
+    private final EmailChannelConfig email;
     private final long maxUploadBytes;
     private final long maxBodyBytes;
     private final Duration httpIdleTimeout;
@@ -149,10 +154,7 @@ public final class ServerConfig {
         this.historyRetention = Duration.ofDays(intValue(HISTORY_RETENTION_DAYS, 0, 36_500,
                 "not a number of days (0 = forever)"));
         this.notifyChannels = channels();
-        optional(SMTP_PORT).ifPresent(p -> intValue(SMTP_PORT, 1, 65_535, "not a port number"));
-        bool(SMTP_TLS);
-        optional(SMTP_FROM).ifPresent(v -> email(SMTP_FROM, v));
-        optional(SMTP_REDIRECT_TO).ifPresent(v -> email(SMTP_REDIRECT_TO, v));
+        this.email = EmailChannelConfig.parse(values::get);
         this.maxUploadBytes = longValue(MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE, "not a positive number of bytes");
         this.maxBodyBytes = longValue(MAX_BODY_BYTES, 1, Integer.MAX_VALUE, "not a positive number of bytes");
         this.httpIdleTimeout = Duration.ofSeconds(intValue(HTTP_IDLE_SECONDS, 1, 3_600,
@@ -275,10 +277,6 @@ public final class ServerConfig {
             throw new ConfigException(REDIS_URL + ": the Redis back-end is not available in this version;"
                     + " unset it to run on in-memory stores");
         }
-        if (notifyChannels.contains("email")) {
-            throw new ConfigException(NOTIFY_CHANNELS + ": the email channel is not available in this version;"
-                    + " use 'log'");
-        }
         if (apiToken.isEmpty() && !isLoopback(bind)) {
             throw new ConfigException(BIND + ": refusing to listen on non-loopback address '" + bind
                     + "' without " + API_TOKEN + "; set a token or bind 127.0.0.1");
@@ -376,6 +374,11 @@ public final class ServerConfig {
         return notifyChannels;
     }
 
+    /** The {@code ORDERKPI_SMTP_*} keys, parsed; used when {@link #notifyChannels()} has {@code email}. */
+    public EmailChannelConfig email() {
+        return email;
+    }
+
     /** Largest accepted import upload. */
     public long maxUploadBytes() {
         return maxUploadBytes;
@@ -459,8 +462,8 @@ public final class ServerConfig {
         if ("mysql".equals(queue) && mysqlUrl.isEmpty()) {
             throw new ConfigException(QUEUE + ": 'mysql' needs " + MYSQL_URL);
         }
-        if (notifyChannels.contains("email") && optional(SMTP_HOST).isEmpty()) {
-            throw new ConfigException(NOTIFY_CHANNELS + ": 'email' needs " + SMTP_HOST);
+        if (notifyChannels.contains("email")) {
+            email.requireComplete();
         }
     }
 
@@ -567,14 +570,6 @@ public final class ServerConfig {
         return List.copyOf(channels);
     }
 
-    private static void email(String key, String value) {
-        int at = value.indexOf('@');
-        if (at < 1 || at == value.length() - 1 || value.chars().anyMatch(c -> c <= 0x20)) {
-            // The address may be personal: name the key, not the value.
-            throw new ConfigException(key + ": not an e-mail address");
-        }
-    }
-
     private static URI redisUri(String value) {
         try {
             URI uri = new URI(value);
@@ -616,12 +611,15 @@ public final class ServerConfig {
         d.put(HISTORY_RETENTION_DAYS, "90");
         d.put(NOTIFY_CHANNELS, "log");
         d.put(SMTP_HOST, NONE);
-        d.put(SMTP_PORT, "587");
+        d.put(SMTP_PORT, NONE); // by ORDERKPI_SMTP_TLS: 25, 587 or 465
         d.put(SMTP_USER, NONE);
         d.put(SMTP_PASSWORD, NONE);
         d.put(SMTP_FROM, NONE);
-        d.put(SMTP_TLS, "true");
+        d.put(SMTP_TLS, "starttls");
         d.put(SMTP_REDIRECT_TO, NONE);
+        d.put(SMTP_CONNECT_TIMEOUT_SECONDS, "10");
+        d.put(SMTP_TIMEOUT_SECONDS, "30");
+        d.put(SMTP_POOL_SIZE, "4");
         d.put(MAX_UPLOAD_BYTES, Long.toString(1L << 30));
         d.put(STOCK_FAILURE_RATE, "0.10");
         d.put(PAYMENT_FAILURE_RATE, "0.15");

@@ -42,7 +42,8 @@ class ImportOwnershipTest {
 
     private final SettableClock clock = new SettableClock(ImportFixture.NOW);
     private final MemoryRecordStore store = new MemoryRecordStore(clock);
-    private final WorkerEngine queue = WorkerEngine.builder(new MemoryJobStore())
+    private final MemoryJobStore jobs = new MemoryJobStore();
+    private final WorkerEngine queue = WorkerEngine.builder(jobs)
             .retryPolicy(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50))).build();
     private OrderImporter importer;
 
@@ -177,7 +178,7 @@ class ImportOwnershipTest {
         assertThat(failed.chunksApplied()).isEqualTo(1);
         assertThat(failed.error()).startsWith("Chunk 1 (from line 4) failed: disk full")
                 .endsWith("retry its job from the failed jobs to go on");
-        List<FailedJob> failedJobs = queue.store().failed(QueueNames.ORDERS_IMPORT, null, Long.MAX_VALUE, 100).items();
+        List<FailedJob> failedJobs = jobs.failed(QueueNames.ORDERS_IMPORT, null, Long.MAX_VALUE, 10).items();
         assertThat(failedJobs).hasSize(1);
 
         int callsWhenFailed = insertChunkCalls.get();
@@ -185,7 +186,7 @@ class ImportOwnershipTest {
                 .until(() -> insertChunkCalls.get() == callsWhenFailed);
 
         chunkOneBroken.set(false);
-        assertThat(queue.store().retryFailed(failedJobs.get(0).id())).isTrue();
+        assertThat(jobs.retryFailed(failedJobs.get(0).id())).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> store.imports().get(importId).orElseThrow().state()
                 == ImportState.COMPLETED);
         ImportRun done = store.imports().get(importId).orElseThrow();

@@ -294,6 +294,60 @@ class NotificationServiceTest {
         assertThat(lastQueue().store().failed(null, null, Long.MAX_VALUE, 100).items()).isEmpty();
     }
 
+    /** A channel that refuses every message for good, as an SMTP server answers 550. */
+    static final class RejectingNotifier implements Notifier {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public String channel() {
+            return "email";
+        }
+
+        @Override
+        public void send(Notification notification, NotificationMessage message) {
+            calls.incrementAndGet();
+            throw new NotificationRejectedException("550 5.1.1 <" + message.recipient() + ">: mailbox unavailable");
+        }
+    }
+
+    @Test
+    void aRejectedNotificationIsRecordedFailedOnceAndNeitherRetriedNorListedAsAFailedJob() throws Exception {
+        RejectingNotifier email = new RejectingNotifier();
+        NotificationService service = service(new LogNotifier(), email);
+        completedOrder("A-1");
+
+        deliver(service);
+        start(service, lastQueue());
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(allNotifications())
+                .extracting(Notification::channel, Notification::state)
+                .containsExactlyInAnyOrder(tuple("log", NotificationState.SENT),
+                        tuple("email", NotificationState.FAILED)));
+        awaitIdle(lastQueue());
+        Notification rejected = allNotifications().stream().filter(n -> n.channel().equals("email")).findFirst()
+                .orElseThrow();
+        assertThat(rejected).extracting(Notification::attempts, Notification::errorMessage, Notification::sentAt)
+                .containsExactly(1, "550 5.1.1 <a***@example.com>: mailbox unavailable", null);
+        assertThat(email.calls).hasValue(1);
+        assertThat(lastQueue().store().failed(null, null, Long.MAX_VALUE, 100).items()).isEmpty();
+        assertThat(notificationQueue(lastQueue()).completed()).isEqualTo(2);
+    }
+
+    @Test
+    void theMessageCarriesTheCustomersNameForChannelsThatAddressByName() throws Exception {
+        RecordingNotifier email = RecordingNotifier.working("email");
+        NotificationService service = service(email);
+        completedOrder("A-1");
+
+        deliver(service);
+        start(service, lastQueue());
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(email.sent).hasSize(1));
+        assertThat(email.sent.peek()).extracting(NotificationMessage::recipient, NotificationMessage::recipientName)
+                .containsExactly("ada@example.com", "Ada Lovelace");
+        assertThat(email.sent.peek().toString()).doesNotContain("ada@example.com", "Ada Lovelace");
+    }
+
     @Test
     void aFailedOrderIsNotifiedWithItsReason() throws Exception {
         RecordingNotifier email = RecordingNotifier.working("email");
@@ -389,6 +443,9 @@ class NotificationServiceTest {
         assertThat(NotificationService.describe(failure)).isEqualTo(
                 "IllegalStateException: send to b***@example.org failed"
                         + " (caused by IOException: 550 <a***@example.net> unknown)");
+        assertThat(NotificationService.describe(new IOException("451 4.3.0 try later\r\n",
+                new IOException("\n421 closing\n")))).isEqualTo("IOException: 451 4.3.0 try later"
+                        + " (caused by IOException: 421 closing)");
         assertThat(NotificationService.describe(new IOException("x".repeat(5_000))))
                 .hasSize(NotificationService.MAX_ERROR_LENGTH).endsWith("...");
     }

@@ -47,6 +47,7 @@ final class ServeCommand implements Callable<Integer> {
         server.closeOnShutdown();
         cli.out().println("OrderKPI listening on " + server.uri() + (config.isDemo()
                 ? " (demo: " + config.demoOrders() + " sample orders loading)" : ""));
+        cli.out().println("Dashboard: " + server.dashboardUri());
         cli.out().flush();
         cli.serverStarted(server);
         server.awaitClosed();

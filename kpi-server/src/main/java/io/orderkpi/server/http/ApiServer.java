@@ -235,7 +235,8 @@ public final class ApiServer implements AutoCloseable {
         try {
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
             response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-            if (exchange.getRequestMethod().equals("HEAD")) {
+            // A 304 has no body by definition; -1 says so (0 would make the JDK log a warning).
+            if (exchange.getRequestMethod().equals("HEAD") || status == 304) {
                 exchange.sendResponseHeaders(status, -1);
             } else {
                 // Length 0 = chunked: the body streams straight from Jackson to the socket.

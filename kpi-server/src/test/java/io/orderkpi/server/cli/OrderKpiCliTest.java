@@ -52,7 +52,8 @@ class OrderKpiCliTest {
                         .body()).get("data").get("kpis");
                 return kpis.get("total_revenue").decimalValue().signum() > 0;
             });
-            assertThat(out.toString()).contains("OrderKPI listening on " + server.uri());
+            assertThat(out.toString()).contains("OrderKPI listening on " + server.uri())
+                    .contains("Dashboard: " + server.uri() + "/");
         } finally {
             server.close();
         }

@@ -59,10 +59,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OrderKPI, wired: records, KPIs, job store and workers, importer, workflow, analytics, refunds, notifications and
- * the outbox relay that connects them. Built by {@link #builder()} with in-memory defaults for
- * every part; a built instance runs its workers and relay, and has swept unfinished work
- * (orders in an intermediate status, imports, refunds, notifications) back into the queues.
+ * OrderKPI, wired: records, KPIs, the job store and its workers, importer, workflow, analytics,
+ * refunds, notifications and the outbox relay that connects them. Built by {@link #builder()} with
+ * in-memory defaults for every part; a built instance runs its workers and relay, and has swept
+ * unfinished work (orders in an intermediate status, imports, refunds, notifications) back into
+ * the queues.
  *
  * <pre>{@code
  * try (OrderKpi kpi = OrderKpi.builder().build()) {

@@ -246,10 +246,13 @@ public abstract class JobStoreContract {
     @Test
     void releaseMakesAJobDueAfterItsDelayUsingAnAttemptOnlyWhenAsked() {
         JobStore store = store();
-        UUID id = store.enqueue(job("retry-me"));
+        UUID id = store.enqueue(job("retry-me").withDedupKey("refund:r-1"));
         ClaimedJob first = single(store.claim(QUEUE, "consumer-a", 1, LEASE));
 
         assertThat(store.release(first, Duration.ofSeconds(10), true)).isTrue();
+
+        assertThat(store.enqueue(job("retry-me").withDedupKey("refund:r-1"))).as("a released job keeps its key")
+                .isEqualTo(id);
 
         assertThat(stats(store, QUEUE)).satisfies(stats -> {
             assertThat(stats.pending()).isEqualTo(1);
@@ -295,6 +298,28 @@ public abstract class JobStoreContract {
         assertThat(failed(store, null, "lovelace")).isEmpty();
         assertThat(failed(store, null, "3F2A CHUNK")).as("by subject").hasSize(1);
         assertThat(store.fail(claim, "again")).as("failed once").isFalse();
+    }
+
+    @Test
+    void aRetriedFailedJobTakesItsDedupKeyBackOnlyWhenNoOtherJobHoldsIt() {
+        JobStore store = store();
+        UUID first = store.enqueue(job("order-9").withDedupKey("process:9"));
+        store.fail(single(store.claim(QUEUE, "consumer-a", 1, LEASE)), "boom");
+
+        assertThat(store.retryFailed(first)).isTrue();
+
+        assertThat(store.enqueue(job("order-9").withDedupKey("process:9"))).isEqualTo(first);
+        store.fail(single(store.claim(QUEUE, "consumer-a", 1, LEASE)), "boom again");
+        UUID second = store.enqueue(job("order-9").withDedupKey("process:9"));
+        assertThat(second).isNotEqualTo(first);
+
+        assertThat(store.retryFailed(first)).isTrue();
+
+        assertThat(store.enqueue(job("order-9").withDedupKey("process:9"))).as("not taken from its holder")
+                .isEqualTo(second);
+        assertThat(stats(store, QUEUE).pending()).isEqualTo(2);
+        assertThat(store.claim(QUEUE, "consumer-a", 5, LEASE)).extracting(c -> c.job().id())
+                .containsExactly(second, first);
     }
 
     @Test

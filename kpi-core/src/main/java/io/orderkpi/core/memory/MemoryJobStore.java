@@ -33,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The in-memory {@link JobStore}: the default of one process, shared by every worker engine of
@@ -112,8 +113,7 @@ public final class MemoryJobStore implements JobStore {
         if (max < 1) {
             throw new IllegalArgumentException("max must be at least 1: " + max);
         }
-        lock.lock();
-        try {
+        return locked(() -> {
             QueueState q = queue(queue);
             if (q.paused) {
                 return List.of();
@@ -131,15 +131,12 @@ public final class MemoryJobStore implements JobStore {
                 claimed.add(entry.claim());
             }
             return claimed;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public boolean ack(ClaimedJob claim) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Entry entry = holder(claim);
             if (entry == null) {
                 return false;
@@ -150,9 +147,7 @@ public final class MemoryJobStore implements JobStore {
             q.throughput.record(clock.instant());
             releaseDedupKey(entry);
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -190,8 +185,7 @@ public final class MemoryJobStore implements JobStore {
     @Override
     public boolean fail(ClaimedJob claim, String error) {
         Objects.requireNonNull(error, "error");
-        lock.lock();
-        try {
+        return locked(() -> {
             Entry entry = holder(claim);
             if (entry == null) {
                 return false;
@@ -200,25 +194,20 @@ public final class MemoryJobStore implements JobStore {
             entry.attempts++;
             moveToFailed(entry, error);
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<ClaimedJob> extend(ClaimedJob claim, Duration lease) {
         requirePositive(lease, "lease");
-        lock.lock();
-        try {
+        return locked(() -> {
             Entry entry = holder(claim);
             if (entry == null) {
                 return Optional.empty();
             }
             entry.leaseUntil = clock.instant().plus(lease);
             return Optional.of(claim.extendedTo(entry.leaseUntil));
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -262,43 +251,33 @@ public final class MemoryJobStore implements JobStore {
 
     @Override
     public void pause(String queue) {
-        lock.lock();
-        try {
+        locked(() -> {
             queue(queue).paused = true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public void resume(String queue) {
-        lock.lock();
-        try {
+        locked(() -> {
             queue(queue).paused = false;
-        } finally {
-            lock.unlock();
-        }
+        });
         wakeUp(queue);
     }
 
     @Override
     public boolean isPaused(String queue) {
-        lock.lock();
-        try {
+        return locked(() -> {
             QueueState q = queues.get(Objects.requireNonNull(queue, "queue"));
             return q != null && q.paused;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public long clear(String queue) {
-        lock.lock();
-        try {
+        return locked(() -> {
             QueueState q = queues.get(Objects.requireNonNull(queue, "queue"));
             if (q == null) {
-                return 0;
+                return 0L;
             }
             long removed = q.pending();
             q.ready.forEach(this::releaseDedupKey);
@@ -306,15 +285,12 @@ public final class MemoryJobStore implements JobStore {
             q.ready.clear();
             q.delayed.clear();
             return removed;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Map<String, QueueStats> stats() {
-        lock.lock();
-        try {
+        return locked(() -> {
             Instant now = clock.instant();
             Map<String, Long> failedByQueue = new HashMap<>();
             failed.values().forEach(f -> failedByQueue.merge(f.job.queue(), 1L, Long::sum));
@@ -323,9 +299,7 @@ public final class MemoryJobStore implements JobStore {
                     q.completed, failedByQueue.getOrDefault(name, 0L), q.throughput.countUpTo(now),
                     q.waits.percentile(50), q.waits.percentile(95))));
             return Collections.unmodifiableMap(stats);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -334,8 +308,7 @@ public final class MemoryJobStore implements JobStore {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         String needle = search == null ? null : search.toLowerCase(Locale.ROOT);
-        lock.lock();
-        try {
+        return locked(() -> {
             List<FailedJob> page = new ArrayList<>();
             for (Map.Entry<Long, FailedEntry> e : failed.headMap(beforeKey, false).descendingMap().entrySet()) {
                 FailedJob job = e.getValue().job;
@@ -350,9 +323,7 @@ public final class MemoryJobStore implements JobStore {
                 page.add(job);
             }
             return new Page<>(List.copyOf(page), OptionalLong.empty());
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Type, subject and error only: the payload may hold personal data and is never searched. */
@@ -383,17 +354,14 @@ public final class MemoryJobStore implements JobStore {
     @Override
     public boolean forgetFailed(UUID jobId) {
         Objects.requireNonNull(jobId, "jobId");
-        lock.lock();
-        try {
+        return locked(() -> {
             Long key = failedKeys.get(jobId);
             if (key == null) {
                 return false;
             }
             removeFailed(key);
             return true;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -414,23 +382,17 @@ public final class MemoryJobStore implements JobStore {
 
     @Override
     public long forgetAllFailed(@Nullable String queue) {
-        lock.lock();
-        try {
+        return locked(() -> {
             return removeFailedWhere(inQueue(queue)).size();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public int purgeFailed(Instant cutoff) {
         Objects.requireNonNull(cutoff, "cutoff");
-        lock.lock();
-        try {
+        return locked(() -> {
             return removeFailedWhere(job -> job.failedAt().isBefore(cutoff)).size();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private static Predicate<FailedJob> inQueue(@Nullable String queue) {
@@ -450,7 +412,26 @@ public final class MemoryJobStore implements JobStore {
         }
     }
 
-    // --- helpers, called with the lock held --------------------------------------------------
+    // --- helpers ------------------------------------------------------------------------------
+
+    /** Runs one step of the store under its lock: what makes each SPI method atomic. */
+    private <T> T locked(Supplier<T> step) {
+        lock.lock();
+        try {
+            return step.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void locked(Runnable step) {
+        locked(() -> {
+            step.run();
+            return null;
+        });
+    }
+
+    // --- the helpers below are called with the lock held ------------------------------------------
 
     private static void requirePositive(Duration duration, String name) {
         Objects.requireNonNull(duration, name);

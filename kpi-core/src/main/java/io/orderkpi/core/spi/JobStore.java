@@ -133,7 +133,10 @@ public interface JobStore extends AutoCloseable {
      */
     Page<FailedJob> failed(@Nullable String queue, @Nullable String search, long beforeKey, int limit);
 
-    /** Moves a failed job back to its queue, pending with no attempt used; false when unknown. */
+    /**
+     * Moves a failed job back to its queue, pending and due now with no attempt used; it takes its
+     * dedup key back unless another job holds that key now. False when unknown.
+     */
     boolean retryFailed(UUID jobId);
 
     /** Deletes a failed job; false when unknown. */

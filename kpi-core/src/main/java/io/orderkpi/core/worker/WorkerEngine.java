@@ -83,10 +83,16 @@ public final class WorkerEngine implements AutoCloseable {
     /** Signalled when shutdown is complete, for concurrent callers, and to stop the lease thread. */
     private final Condition stateChanged = lock.newCondition();
     private final Map<String, QueueWorkers> queues = new TreeMap<>();
+    /**
+     * The same pools, read by the store's wake-ups without the lock: written once by start,
+     * before the wake-ups are subscribed, and never changed.
+     */
+    private volatile Map<String, QueueWorkers> pools = Map.of();
     /** Jobs this engine claimed and has not given up: waiting in a buffer or running. */
     private final Map<UUID, Held> held = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
-    private State state = State.NEW;
+    /** Written under the lock; volatile so enqueue can check it without taking the lock. */
+    private volatile State state = State.NEW;
     private Runnable stopWakeUps = () -> { };
 
     private WorkerEngine(Builder builder) {
@@ -160,6 +166,7 @@ public final class WorkerEngine implements AutoCloseable {
                 }
             });
             threads.add(newThread(this::keepLeases, "okpi-leases"));
+            pools = Map.copyOf(queues);
             stopWakeUps = store.onJobsAvailable(this::wakeUp);
             threads.forEach(Thread::start);
             LOG.debug("Started {} workers as consumer {}: {}", threads.size() - 1, consumerId, workersPerQueue);
@@ -191,22 +198,13 @@ public final class WorkerEngine implements AutoCloseable {
 
     /** True once {@link #shutdown} or {@link #halt} has begun. */
     public boolean isClosed() {
-        lock.lock();
-        try {
-            return state == State.STOPPING || state == State.TERMINATED;
-        } finally {
-            lock.unlock();
-        }
+        State now = state;
+        return now == State.STOPPING || now == State.TERMINATED;
     }
 
     /** True while started and not shutting down: the workers take jobs. */
     public boolean isRunning() {
-        lock.lock();
-        try {
-            return state == State.STARTED;
-        } finally {
-            lock.unlock();
-        }
+        return state == State.STARTED;
     }
 
     // --- shutdown --------------------------------------------------------------------------------
@@ -415,14 +413,20 @@ public final class WorkerEngine implements AutoCloseable {
 
     // --- workers -----------------------------------------------------------------------------------
 
+    /**
+     * The store's wake-up. With every worker of the queue busy there is nobody to wake, and the
+     * lock is not taken: a worker becomes idle (under the lock) before it claims, so it either is
+     * counted here or claims after the new job was stored.
+     */
     private void wakeUp(String queueName) {
+        QueueWorkers queue = pools.get(queueName);
+        if (queue == null || queue.idle == 0) {
+            return;
+        }
         lock.lock();
         try {
-            QueueWorkers queue = queues.get(queueName);
-            if (queue != null) {
-                queue.wakeUps++;
-                queue.changed.signalAll();
-            }
+            queue.wakeUps++;
+            queue.changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -703,7 +707,8 @@ public final class WorkerEngine implements AutoCloseable {
         final Condition changed;
         /** Claimed jobs no worker has taken yet; at most as many as idle workers. */
         final ArrayDeque<Held> buffer = new ArrayDeque<>();
-        int idle;
+        /** Workers inside next(); written under the lock, read without it by wake-ups. */
+        volatile int idle;
         /** The worker that claims from the store, if any. */
         @Nullable Thread poller;
         /** Counts the store's wake-ups, so one that came during a claim is not slept through. */

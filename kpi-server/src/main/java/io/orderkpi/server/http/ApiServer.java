@@ -3,6 +3,7 @@ package io.orderkpi.server.http;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.order.IllegalTransitionException;
 import io.orderkpi.server.ServerConfig;
 import java.io.BufferedOutputStream;
@@ -63,7 +64,8 @@ import org.slf4j.MDC;
  * envelope {@code {"success":false,"error":…}}, malformed requests included: {@link ApiException}
  * gives its status, {@link ClientIOException} its own (400, 408, 413), {@link IllegalArgumentException}
  * 400, {@link NoSuchElementException} 404, {@link IllegalTransitionException} 409,
- * {@link StoreUnavailableException} 503, and anything else 500 with a generic message (the stack
+ * {@link StoreUnavailableException} and {@link QueueClosedException} (workers stopped)
+ * 503, and anything else 500 with a generic message (the stack
  * trace goes to the log only). {@code HEAD} is answered as {@code GET} without the body. Every
  * accepted socket has {@code TCP_NODELAY}, so an answer on a kept-alive connection is not held back
  * waiting for the client's delayed ACK.
@@ -396,6 +398,10 @@ public final class ApiServer implements AutoCloseable {
         }
         if (e instanceof NoSuchElementException) {
             return Response.error(404, e.getMessage() != null ? e.getMessage() : "Not found");
+        }
+        if (e instanceof QueueClosedException) {
+            // Only between the workers stopping and HTTP stopping (a shutdown, or an embedding app).
+            return Response.error(503, "The server is shutting down; try again later").header("Retry-After", "5");
         }
         if (e instanceof StoreUnavailableException) {
             LOG.warn("Request {}: store unavailable: {}", requestId, e.getMessage());

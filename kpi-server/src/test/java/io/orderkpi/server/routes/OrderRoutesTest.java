@@ -164,6 +164,20 @@ class OrderRoutesTest {
     }
 
     @Test
+    void aProcessRequestWhileTheWorkersStopIsA503(@TempDir Path ownDir) {
+        try (ApiFixture stopping = ApiFixture.start(ownDir)) {
+            long id = stopping.createOrder("STOPPING-1", "C", "20.00");
+            stopping.kpi.workers().shutdown(Duration.ZERO);
+
+            Reply refused = stopping.post("/api/v1/orders/" + id + "/process");
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body()).contains("shutting down");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+        }
+    }
+
+    @Test
     void processesAnOrderAndShowsItsEvents() {
         long id = api.createOrder("PROCESS-1", "C", "20.00");
 

@@ -1,6 +1,12 @@
 package io.orderkpi.core.importer;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.imports.ChunkOutcome;
+import io.orderkpi.core.imports.ImportChunk;
+import io.orderkpi.core.imports.ImportCounters;
+import io.orderkpi.core.imports.ImportRun;
+import io.orderkpi.core.imports.ImportState;
+import io.orderkpi.core.imports.RejectedRow;
+import io.orderkpi.core.lang.OrderKpiException;
 import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueClosedException;

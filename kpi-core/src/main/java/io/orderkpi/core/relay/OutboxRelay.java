@@ -1,7 +1,9 @@
-package io.orderkpi.core.event;
+package io.orderkpi.core.relay;
 
-import io.orderkpi.core.Nullable;
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.event.EventSubscriber;
+import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.lang.Nullable;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.queue.RetryPolicy;
 import io.orderkpi.core.spi.FencedOutException;
 import io.orderkpi.core.spi.Lease;

@@ -569,8 +569,24 @@ public final class OrderImporter implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (stopThreads()) {
+            letGoOfOwnedRuns();
+        }
+    }
+
+    /**
+     * Stops at once, as a killed process would: the parsers and heartbeats stop and the imports
+     * stay owned, so another node takes them over only once their heartbeat is older than the
+     * owner timeout. For tests and emergencies; {@link #close()} is the orderly way.
+     */
+    public void halt() {
+        stopThreads();
+    }
+
+    /** Stops the parser and heartbeat threads; false when they were stopped before. */
+    private boolean stopThreads() {
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
         heartbeats.shutdownNow();
@@ -583,7 +599,7 @@ public final class OrderImporter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        letGoOfOwnedRuns();
+        return true;
     }
 
     /**

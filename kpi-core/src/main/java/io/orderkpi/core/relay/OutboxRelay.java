@@ -509,9 +509,25 @@ public final class OutboxRelay implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (stopThreads()) {
+            deliveries.values().forEach(this::releaseLease);
+        }
+    }
+
+    /**
+     * Stops at once, as a killed process would: the delivery threads stop and the leases are
+     * kept, so another process takes a subscriber over only when its lease expires. For tests
+     * and emergencies; {@link #close()} is the orderly way. Idempotent.
+     */
+    public void halt() {
+        stopThreads();
+    }
+
+    /** Stops the delivery and renewal threads; false when they were stopped before. */
+    private boolean stopThreads() {
         synchronized (this) {
             if (closed) {
-                return;
+                return false;
             }
             closed = true;
         }
@@ -527,7 +543,7 @@ public final class OutboxRelay implements AutoCloseable {
         if (renewer != null) {
             renewer.shutdownNow();
         }
-        deliveries.values().forEach(this::releaseLease);
+        return true;
     }
 
     /** Configures an {@link OutboxRelay}; every setting but the subscribers has a default. */

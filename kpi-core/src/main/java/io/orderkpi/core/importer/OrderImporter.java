@@ -70,7 +70,7 @@ public final class OrderImporter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderImporter.class);
     private static final Duration OUT_OF_ORDER_RETRY = Duration.ofMillis(20);
-    private static final Duration WAIT_BEHIND_FAILED_CHUNK = Duration.ofSeconds(5);
+    private static final Duration WAIT_BEHIND_FAILED_CHUNK = Duration.ofSeconds(2);
     private static final long WINDOW_POLL_MILLIS = 100;
 
     private final RecordStore records;

@@ -4,8 +4,6 @@ import io.orderkpi.core.analytics.Analytics;
 import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.relay.OutboxRelay;
-import io.orderkpi.core.imports.ChunkOutcome;
-import io.orderkpi.core.importer.ImportListener;
 import io.orderkpi.core.importer.ImportOptions;
 import io.orderkpi.core.imports.ImportRun;
 import io.orderkpi.core.importer.ImportSubmission;
@@ -19,7 +17,6 @@ import io.orderkpi.core.notifier.LogNotifier;
 import io.orderkpi.core.notifier.NotificationService;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
-import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.queue.RetryPolicy;
 import io.orderkpi.core.workflow.RefundService;
@@ -130,7 +127,7 @@ public final class OrderKpi implements AutoCloseable {
 
             this.importer = OrderImporter.builder(records, workers).clock(clock).zone(zone).currency(b.currency)
                     .spoolDirectory(b.spoolDirectory).owner(b.nodeId).chunkAttempts(b.jobAttempts)
-                    .heartbeat(b.importHeartbeat, b.importOwnerTimeout).build();
+                    .heartbeat(b.importHeartbeat, b.importOwnerTimeout).processing(this::queueForProcessing).build();
             started.push(importer);
             this.workflow = new OrderWorkflow(records, stock, payments, clock);
             this.analytics = new Analytics(records, kpis, zone);
@@ -146,7 +143,6 @@ public final class OrderKpi implements AutoCloseable {
             workflow.register(workers);
             refunds.register(workers);
             notifications.register();
-            importer.addListener(new ProcessImportedOrders());
             startStep("checking the KPI store", analytics::checkZone);
             if (b.meterRegistry != null) {
                 OrderKpiMetrics.bind(b.meterRegistry, jobs, relay, analytics, importer);
@@ -318,25 +314,9 @@ public final class OrderKpi implements AutoCloseable {
         return importer.submit(csv, options);
     }
 
-    /**
-     * Queues the orders of a chunk whose import asked for processing. The wish is stored with the
-     * import, so a chunk applied after a restart is processed too.
-     */
-    private final class ProcessImportedOrders implements ImportListener {
-        @Override
-        public void onChunkApplied(ChunkOutcome outcome) {
-            if (!outcome.run().processOrders()) {
-                return;
-            }
-            try {
-                outcome.inserted().stream().filter(order -> !order.status().isFinal())
-                        .forEach(order -> workflow.enqueue(workers, order.id()));
-            } catch (QueueClosedException shuttingDown) {
-                // A chunk finished during shutdown: its orders stay pending for process-pending.
-                LOG.warn("Import {}: orders of a chunk applied during shutdown were not queued ({}); "
-                        + "queue them with process-pending", outcome.run().importId(), shuttingDown.getMessage());
-            }
-        }
+    /** Queues stored orders for the workflow (deduplicated per order): what an import with process does. */
+    private void queueForProcessing(List<Order> stored) {
+        stored.stream().filter(order -> !order.status().isFinal()).forEach(order -> workflow.enqueue(workers, order.id()));
     }
 
     public Clock clock() {

@@ -6,7 +6,10 @@ import io.orderkpi.core.imports.ImportCounters;
 import io.orderkpi.core.imports.ImportRun;
 import io.orderkpi.core.imports.ImportState;
 import io.orderkpi.core.imports.RejectedRow;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.lang.OrderKpiException;
+import io.orderkpi.core.order.Order;
+import io.orderkpi.core.order.OrderStatus;
 import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueClosedException;
@@ -42,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +88,8 @@ public final class OrderImporter implements AutoCloseable {
     private final Duration heartbeatInterval;
     private final Duration ownerTimeout;
     private final int chunkAttempts;
+    /** Queues the stored orders of an import that asked for processing; null when nothing does. */
+    private final @Nullable Consumer<List<Order>> processing;
     /** The unfinished runs this importer owns and heartbeats. */
     private final Set<String> owned = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService heartbeats;
@@ -105,6 +111,7 @@ public final class OrderImporter implements AutoCloseable {
         this.heartbeatInterval = builder.heartbeatInterval;
         this.ownerTimeout = builder.ownerTimeout;
         this.chunkAttempts = builder.chunkAttempts;
+        this.processing = builder.processing;
         AtomicInteger threads = new AtomicInteger();
         this.parsers = Executors.newFixedThreadPool(builder.parserThreads, runnable -> {
             Thread thread = new Thread(runnable, "okpi-import-parser-" + threads.incrementAndGet());
@@ -457,7 +464,8 @@ public final class OrderImporter implements AutoCloseable {
         ImportRun run = records.imports().get(chunk.importId())
                 .orElseThrow(() -> new IllegalStateException("Import " + chunk.importId() + " does not exist"));
         if (chunk.index() < run.chunksApplied()) {
-            LOG.debug("Import {} chunk {} was applied before; nothing to do", chunk.importId(), chunk.index());
+            LOG.debug("Import {} chunk {} was applied before", chunk.importId(), chunk.index());
+            requeueStoredOrders(run, chunk);
             return;
         }
         if (chunk.index() > run.chunksApplied()) {
@@ -480,8 +488,14 @@ public final class OrderImporter implements AutoCloseable {
         }
         signalProgress();
         if (!outcome.applied()) {
-            LOG.debug("Import {} chunk {} was applied before; nothing to do", chunk.importId(), chunk.index());
+            LOG.debug("Import {} chunk {} was applied before", chunk.importId(), chunk.index());
+            requeueStoredOrders(outcome.run(), chunk);
             return;
+        }
+        if (processing != null && outcome.run().processOrders()) {
+            // Not a listener: a failure here (the queue closing) must fail the job, so that it runs
+            // again, on this node or another, and queues the orders then.
+            processing.accept(outcome.inserted());
         }
         notifyListeners(listener -> listener.onChunkApplied(outcome));
         ImportRun applied = outcome.run();
@@ -492,6 +506,22 @@ public final class OrderImporter implements AutoCloseable {
             finished(applied);
             deleteIfSpooled(applied);
         }
+    }
+
+    /**
+     * A chunk job that runs again after its chunk was stored: the node that stored it may have died
+     * before it queued the orders, so they are queued again (the workflow deduplicates per order).
+     */
+    private void requeueStoredOrders(ImportRun run, ImportChunk chunk) {
+        if (processing == null || !run.processOrders()) {
+            return;
+        }
+        List<Order> stored = new ArrayList<>();
+        for (ImportChunk.Row row : chunk.orders()) {
+            records.orders().byOrderNumber(row.order().orderNumber())
+                    .filter(order -> order.status() == OrderStatus.PENDING).ifPresent(stored::add);
+        }
+        processing.accept(stored);
     }
 
     /**
@@ -634,6 +664,7 @@ public final class OrderImporter implements AutoCloseable {
         private Duration heartbeatInterval = Duration.ofSeconds(5);
         private Duration ownerTimeout = Duration.ofSeconds(30);
         private int chunkAttempts = 3;
+        private @Nullable Consumer<List<Order>> processing;
 
         private Builder(RecordStore records, WorkerEngine workers) {
             this.records = Objects.requireNonNull(records, "records");
@@ -724,6 +755,17 @@ public final class OrderImporter implements AutoCloseable {
                 throw new IllegalArgumentException("chunkAttempts must be >= 1: " + value);
             }
             this.chunkAttempts = value;
+            return this;
+        }
+
+        /**
+         * What queues the stored orders of an import that asked for processing ({@code process}),
+         * called in the chunk's job right after the chunk is stored, and again when the job runs a
+         * second time (its first run may have died in between), so it must be idempotent. A
+         * failure fails the chunk's job, which then runs again.
+         */
+        public Builder processing(Consumer<List<Order>> value) {
+            this.processing = Objects.requireNonNull(value, "processing");
             return this;
         }
 

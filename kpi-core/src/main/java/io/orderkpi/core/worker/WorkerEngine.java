@@ -1,6 +1,7 @@
 package io.orderkpi.core.worker;
 
 import io.orderkpi.core.lang.Nullable;
+import io.orderkpi.core.lang.OrderKpiException;
 import io.orderkpi.core.queue.ClaimedJob;
 import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
@@ -601,9 +602,23 @@ public final class WorkerEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The last error as the failed list shows it: our own exceptions by their message, which
+     * already says what failed; anything else with its simple class name, which helps (an
+     * {@code IllegalStateException: ...}). Never a package name.
+     */
+    static String errorText(Throwable error) {
+        String message = error.getMessage();
+        if (error instanceof OrderKpiException && message != null && !message.isBlank()) {
+            return message;
+        }
+        return message == null || message.isBlank() ? error.getClass().getSimpleName()
+                : error.getClass().getSimpleName() + ": " + message;
+    }
+
     private boolean reportFailure(ClaimedJob claim, Outcome.Failed failure) {
         Job job = claim.job();
-        String error = failure.error.toString();
+        String error = errorText(failure.error);
         if (!failure.permanent && job.attempt() < retryPolicy.maxAttempts()) {
             Duration backoff = retryPolicy.delayAfter(job.attempt());
             LOG.warn("Job {} ({}) failed attempt {} of {}, retrying in {}: {}", job.id(), job.type(), job.attempt(),

@@ -231,4 +231,15 @@ class WorkerEngineTest {
             return super.claim(queue, consumer, max, lease);
         }
     }
+
+    @Test
+    void theFailedListShowsOurErrorsByTheirMessageAndOthersByTheirSimpleClassName() {
+        assertThat(WorkerEngine.errorText(new io.orderkpi.core.lang.StoreUnavailableException("MySQL is down")))
+                .isEqualTo("MySQL is down");
+        assertThat(WorkerEngine.errorText(new IllegalStateException("mailbox full")))
+                .isEqualTo("IllegalStateException: mailbox full");
+        assertThat(WorkerEngine.errorText(new NullPointerException())).isEqualTo("NullPointerException");
+        assertThat(WorkerEngine.errorText(new io.orderkpi.core.lang.OrderKpiException(" ")))
+                .isEqualTo("OrderKpiException");
+    }
 }

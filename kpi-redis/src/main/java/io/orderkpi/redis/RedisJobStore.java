@@ -2,7 +2,6 @@ package io.orderkpi.redis;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -79,7 +78,7 @@ public final class RedisJobStore implements JobStore {
         this.base = builder.prefix + ":{jobs}:";
         this.dedupTtlMillis = Long.toString(builder.dedupTtl.toMillis());
         this.strayIdleMillis = Long.toString(builder.strayIdle.toMillis());
-        this.link = new RedisLink("The Redis job store", builder.uri, builder.client, builder.commandTimeout);
+        this.link = new RedisLink("The Redis job store", builder);
         if (builder.clock != null) {
             this.clock = builder.clock;
             this.ownClock = null;
@@ -425,12 +424,8 @@ public final class RedisJobStore implements JobStore {
      * Settings of a {@link RedisJobStore}; {@link #uri} or {@link #client} is required. Not
      * thread-safe; the store it builds is.
      */
-    public static final class Builder {
+    public static final class Builder extends RedisSettings<Builder> {
 
-        private @Nullable String uri;
-        private @Nullable RedisClient client;
-        private String prefix = "okpi";
-        private Duration commandTimeout = Duration.ofSeconds(2);
         private @Nullable Clock clock;
         private Duration dedupTtl = Duration.ofDays(7);
         private Duration strayIdle = Duration.ofMinutes(10);
@@ -438,27 +433,8 @@ public final class RedisJobStore implements JobStore {
         private Builder() {
         }
 
-        /** The server as a Redis URI; the store creates its own client and shuts it down on close. */
-        public Builder uri(String uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
-            return this;
-        }
-
-        /** A client the application owns (and shuts down itself); the store opens one connection of it. */
-        public Builder client(RedisClient client) {
-            this.client = Objects.requireNonNull(client, "client");
-            return this;
-        }
-
-        /** What every key starts with (default {@code okpi}): printable ASCII, no braces, at most 64 characters. */
-        public Builder prefix(String prefix) {
-            this.prefix = RedisKeys.validate(Objects.requireNonNull(prefix, "prefix"));
-            return this;
-        }
-
-        /** How long a command may take before Redis counts as unavailable (default 2 s). */
-        public Builder commandTimeout(Duration commandTimeout) {
-            this.commandTimeout = RedisLink.checkTimeout(commandTimeout);
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -2,7 +2,6 @@ package io.orderkpi.redis;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -10,7 +9,6 @@ import io.lettuce.core.ScoredValue;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.ValueScanCursor;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.orderkpi.core.Nullable;
 import io.orderkpi.core.StoreUnavailableException;
 import io.orderkpi.core.analytics.DailyTotals;
 import io.orderkpi.core.analytics.DayRebuild;
@@ -28,7 +26,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -78,7 +75,7 @@ public final class RedisKpiStore implements KpiStore {
         // Rounded up so that a positive retention below a millisecond does not mean forever.
         this.retentionMillis = Long.toString(retention.isZero() ? 0 : Math.max(1, retention.toMillis()));
         this.wholeSetLimit = builder.wholeSetLimit;
-        this.link = new RedisLink("The Redis KPI store", builder.uri, builder.client, builder.commandTimeout);
+        this.link = new RedisLink("The Redis KPI store", builder);
     }
 
     public static Builder builder() {
@@ -447,36 +444,16 @@ public final class RedisKpiStore implements KpiStore {
      * Settings of a {@link RedisKpiStore}; {@link #uri} or {@link #client} is required.
      * Not thread-safe; the store it builds is.
      */
-    public static final class Builder {
+    public static final class Builder extends RedisSettings<Builder> {
 
-        private @Nullable String uri;
-        private @Nullable RedisClient client;
-        private String prefix = "okpi";
         private Duration retention = Duration.ofDays(30);
-        private Duration commandTimeout = Duration.ofSeconds(2);
         private int wholeSetLimit = 10_000;
 
         private Builder() {
         }
 
-        /**
-         * The server, as a Redis URI ({@code redis://host:6379/0}, {@code rediss://} for TLS, a
-         * password in the URI). The store creates its own client and shuts it down on close.
-         */
-        public Builder uri(String uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
-            return this;
-        }
-
-        /** A client the application owns (and shuts down itself); the store opens one connection of it. */
-        public Builder client(RedisClient client) {
-            this.client = Objects.requireNonNull(client, "client");
-            return this;
-        }
-
-        /** What every key starts with (default {@code okpi}): printable ASCII, no braces, at most 64 characters. */
-        public Builder prefix(String prefix) {
-            this.prefix = RedisKeys.validate(Objects.requireNonNull(prefix, "prefix"));
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -486,12 +463,6 @@ public final class RedisKpiStore implements KpiStore {
                 throw new IllegalArgumentException("KPI retention must not be negative: " + retention);
             }
             this.retention = retention;
-            return this;
-        }
-
-        /** How long a command may take before the store reports Redis unavailable (default 2 s). */
-        public Builder commandTimeout(Duration commandTimeout) {
-            this.commandTimeout = RedisLink.checkTimeout(commandTimeout);
             return this;
         }
 

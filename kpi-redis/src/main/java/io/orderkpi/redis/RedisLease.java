@@ -1,12 +1,9 @@
 package io.orderkpi.redis;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
-import io.orderkpi.core.Nullable;
 import io.orderkpi.core.spi.Lease;
 import io.orderkpi.core.spi.LeaseGrant;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -73,7 +70,7 @@ public final class RedisLease implements Lease, AutoCloseable {
 
     private RedisLease(Builder builder) {
         this.prefix = builder.prefix;
-        this.link = new RedisLink("The Redis lease", builder.uri, builder.client, builder.commandTimeout);
+        this.link = new RedisLink("The Redis lease", builder);
     }
 
     public static Builder builder() {
@@ -140,37 +137,13 @@ public final class RedisLease implements Lease, AutoCloseable {
      * Settings of a {@link RedisLease}; {@link #uri} or {@link #client} is required. Not
      * thread-safe; the lease it builds is.
      */
-    public static final class Builder {
-
-        private @Nullable String uri;
-        private @Nullable RedisClient client;
-        private String prefix = "okpi";
-        private Duration commandTimeout = Duration.ofSeconds(2);
+    public static final class Builder extends RedisSettings<Builder> {
 
         private Builder() {
         }
 
-        /** The server as a Redis URI; the lease creates its own client and shuts it down on close. */
-        public Builder uri(String uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
-            return this;
-        }
-
-        /** A client the application owns (and shuts down itself); the lease opens one connection of it. */
-        public Builder client(RedisClient client) {
-            this.client = Objects.requireNonNull(client, "client");
-            return this;
-        }
-
-        /** What every key starts with (default {@code okpi}): printable ASCII, no braces, at most 64 characters. */
-        public Builder prefix(String prefix) {
-            this.prefix = RedisKeys.validate(Objects.requireNonNull(prefix, "prefix"));
-            return this;
-        }
-
-        /** How long a command may take before Redis counts as unavailable (default 2 s). */
-        public Builder commandTimeout(Duration commandTimeout) {
-            this.commandTimeout = RedisLink.checkTimeout(commandTimeout);
+        @Override
+        Builder self() {
             return this;
         }
 

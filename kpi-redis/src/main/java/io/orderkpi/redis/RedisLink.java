@@ -46,11 +46,14 @@ final class RedisLink implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param name    what the adapter is, for messages ("The Redis KPI store")
-     * @param uri     a Redis URI, when {@code client} is null: the link then owns its client
-     * @param client  the application's client, which the link does not shut down
+     * @param name     what the adapter is, for messages ("The Redis KPI store")
+     * @param settings a URI (the link then owns its client) or the application's client (which
+     *                 the link does not shut down), and the command timeout
      */
-    RedisLink(String name, @Nullable String uri, @Nullable RedisClient client, Duration commandTimeout) {
+    RedisLink(String name, RedisSettings<?> settings) {
+        String uri = settings.uri;
+        RedisClient client = settings.client;
+        Duration commandTimeout = settings.commandTimeout;
         if ((uri == null) == (client == null)) {
             throw new IllegalArgumentException(name + " needs exactly one of uri and client");
         }
@@ -79,14 +82,6 @@ final class RedisLink implements AutoCloseable {
             this.client = created;
             this.ownedClient = created;
         }
-    }
-
-    /** Checks a command timeout every adapter's builder takes. */
-    static Duration checkTimeout(Duration commandTimeout) {
-        if (commandTimeout.isNegative() || commandTimeout.isZero()) {
-            throw new IllegalArgumentException("Redis command timeout must be positive: " + commandTimeout);
-        }
-        return commandTimeout;
     }
 
     /** "Redis at host:port", for messages. */

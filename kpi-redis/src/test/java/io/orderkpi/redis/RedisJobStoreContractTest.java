@@ -9,8 +9,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link RedisJobStore} against the contract every job store keeps, two engines sharing one store
- * included: on the Redis the test kit finds (Redis 7 here), and on the bundled Redis 6.2, since the
- * two differ on deleted entries in {@code XAUTOCLAIM}. Each store is a fresh key prefix.
+ * included, on the Redis the test kit finds (Redis 7 here); {@link RedisJobStoreOnRedis62ContractTest}
+ * runs it on the bundled Redis 6.2, since the two differ on deleted entries in {@code XAUTOCLAIM}.
+ * Each store is a fresh key prefix.
  */
 class RedisJobStoreContractTest extends JobStoreContract {
 
@@ -24,17 +25,5 @@ class RedisJobStoreContractTest extends JobStoreContract {
 
     static JobStore open(TestRedis redis, Clock clock) {
         return RedisJobStore.builder().uri(redis.uri()).prefix(redis.newKeyPrefix()).clock(clock).build();
-    }
-
-    /** The same contract on the bundled Redis 6.2, whatever runs on 6379. */
-    static class OnEmbeddedRedis62 extends JobStoreContract {
-
-        @RegisterExtension
-        static final RedisExtension EMBEDDED = RedisExtension.embedded();
-
-        @Override
-        protected JobStore newStore(Clock clock) {
-            return open(EMBEDDED.redis(), clock);
-        }
     }
 }

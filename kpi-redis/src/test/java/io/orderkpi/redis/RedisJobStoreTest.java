@@ -24,8 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What {@link RedisJobStore} does beyond the contract: its Redis layout (the stream's pending list
- * swept of stray and deleted entries, on Redis 7 and on 6.2, which treat deleted entries in
- * {@code XAUTOCLAIM} differently), TTLs, bounded bookkeeping, the server's clock and one slot.
+ * swept of stray and deleted entries; {@link RedisJobStoreSweepOnRedis62Test} runs the same on Redis
+ * 6.2, whose {@code XAUTOCLAIM} treats deleted entries differently), TTLs, bounded bookkeeping, the
+ * server's clock and one hash slot.
  */
 class RedisJobStoreTest {
 
@@ -37,26 +38,6 @@ class RedisJobStoreTest {
 
     private final MutableClock clock = MutableClock.at("2026-01-05T09:00:00Z");
     private final List<RedisJobStore> stores = new ArrayList<>();
-
-    /** The tests below that depend on the server's version, on the bundled Redis 6.2. */
-    static class OnEmbeddedRedis62 {
-
-        @RegisterExtension
-        static final RedisExtension EMBEDDED = RedisExtension.embedded();
-
-        private final List<RedisJobStore> stores = new ArrayList<>();
-
-        @AfterEach
-        void close() {
-            stores.forEach(RedisJobStore::close);
-        }
-
-        @Test
-        void theSweepDropsStrayAndDeletedPendingEntriesAndKeepsRunningJobs() {
-            assertThat(EMBEDDED.redis().serverInfo("redis_version")).startsWith("6.2");
-            sweepDropsStrayAndDeletedEntries(EMBEDDED.redis(), stores);
-        }
-    }
 
     @AfterEach
     void close() {

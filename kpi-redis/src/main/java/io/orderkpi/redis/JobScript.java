@@ -106,7 +106,8 @@ final class JobScript {
             local delayed = qkey(q, 'delayed')
             local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', ARGV[5], 'LIMIT', 0, 1000)
             for _, id in ipairs(due) do
-              ready(id, q, redis.call('HGET', jobkey(id), 'due'))
+              local dueAt = redis.call('HGET', jobkey(id), 'due')
+              if dueAt then ready(id, q, dueAt) end
               redis.call('ZREM', delayed, id)
             end
             local s = qkey(q, 'stream')

@@ -97,6 +97,14 @@ public final class RedisJobStore implements JobStore {
         return prefix;
     }
 
+    /**
+     * The clock the store measures due times and leases with: give it to the worker engines over
+     * this store ({@code WorkerEngine.Builder.clock}), so they extend leases on the same time.
+     */
+    public Clock clock() {
+        return clock;
+    }
+
     @Override
     public UUID enqueue(JobRequest request) {
         Objects.requireNonNull(request, "request");
@@ -195,7 +203,10 @@ public final class RedisJobStore implements JobStore {
     @Override
     public void pause(String queue) {
         Objects.requireNonNull(queue, "queue");
-        link.await(link.commands().sadd(base + "paused", queue), "pause queue " + queue);
+        RedisAsyncCommands<String, String> redis = link.commands();
+        RedisFuture<Long> listed = redis.sadd(base + "queues", queue);
+        link.await(redis.sadd(base + "paused", queue), "pause queue " + queue);
+        link.await(listed, "pause queue " + queue);
     }
 
     @Override

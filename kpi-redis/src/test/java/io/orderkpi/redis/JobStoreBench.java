@@ -79,7 +79,7 @@ public final class JobStoreBench {
         String prefix = "okpi-bench-" + UUID.randomUUID();
         CountDownLatch done = new CountDownLatch(jobs);
         try (RedisJobStore store = RedisJobStore.builder().client(client).prefix(prefix).build();
-                WorkerEngine engine = WorkerEngine.builder(store).lease(Duration.ofSeconds(60)).build()) {
+                WorkerEngine engine = WorkerEngine.builder(store).clock(store.clock()).lease(Duration.ofSeconds(60)).build()) {
             engine.register(QUEUE, job -> done.countDown());
             engine.start(Map.of(QUEUE, 2));
             String payload = String.format(PAYLOAD, prefix);

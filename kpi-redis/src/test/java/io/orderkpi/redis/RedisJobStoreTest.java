@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.cluster.SlotHash;
+import io.orderkpi.core.StoreUnavailableException;
 import io.orderkpi.core.queue.ClaimedJob;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueStats;
 import io.orderkpi.testkit.MutableClock;
 import io.orderkpi.testkit.RedisExtension;
 import io.orderkpi.testkit.TestRedis;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -159,6 +161,52 @@ class RedisJobStoreTest {
         Instant server = Instant.ofEpochSecond(Long.parseLong(String.valueOf(time.get(0))));
         assertThat(claim.leaseUntil()).isBetween(server.plus(LEASE).minusSeconds(5), server.plus(LEASE).plusSeconds(5));
         assertThat(claim.job().enqueuedAt()).isBetween(server.minusSeconds(5), server.plusSeconds(5));
+    }
+
+    @Test
+    void aQueueThatWasOnlyPausedStaysListedAfterItsResume() {
+        RedisJobStore store = store(REDIS.redis().newKeyPrefix());
+
+        store.pause("refunds");
+        assertThat(store.stats().get("refunds").paused()).isTrue();
+        store.resume("refunds");
+
+        assertThat(store.stats().get("refunds")).satisfies(stats -> {
+            assertThat(stats.paused()).isFalse();
+            assertThat(stats.pending()).isZero();
+        });
+    }
+
+    @Test
+    void aDelayedJobWhoseHashVanishedIsDroppedWhenDue() {
+        String prefix = REDIS.redis().newKeyPrefix();
+        RedisJobStore store = store(prefix);
+        UUID lost = store.enqueue(JobRequest.of(QUEUE, "t", "lost"));
+        store.release(store.claim(QUEUE, "consumer-a", 1, LEASE).get(0), Duration.ofSeconds(5), true);
+        UUID kept = store.enqueue(JobRequest.of(QUEUE, "t", "kept"));
+        // As a partial loss of Redis data would leave it.
+        REDIS.redis().command("DEL", prefix + ":{jobs}:job:" + lost);
+        clock.advance(Duration.ofSeconds(5));
+
+        assertThat(store.claim(QUEUE, "consumer-a", 5, LEASE)).extracting(c -> c.job().id()).containsExactly(kept);
+        assertThat(REDIS.redis().command("ZCARD", prefix + ":{jobs}:q:" + QUEUE + ":delayed")).isEqualTo(0L);
+    }
+
+    @Test
+    void aRedisThatCannotBeReachedIsReportedUnavailableNamingItsAddress() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        RedisJobStore store = RedisJobStore.builder().uri("redis://:secret@127.0.0.1:" + port)
+                .commandTimeout(Duration.ofMillis(500)).build();
+        stores.add(store);
+
+        assertThatThrownBy(() -> store.enqueue(JobRequest.of(QUEUE, "t", "p")))
+                .isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("Redis at 127.0.0.1:" + port)
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> store.claim(QUEUE, "consumer-a", 1, LEASE)).isInstanceOf(StoreUnavailableException.class);
     }
 
     @Test

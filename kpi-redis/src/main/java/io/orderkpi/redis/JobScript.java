@@ -66,6 +66,11 @@ final class JobScript {
               if h[1] ~= 'running' or h[2] ~= consumer or h[3] ~= token then return nil end
               return h
             end
+            local function take(id)
+              local h = holder(id, ARGV[3], ARGV[4])
+              if h then unclaim(id, h[4], h[5]) end
+              return h
+            end
             """;
 
     private JobScript() {
@@ -154,10 +159,9 @@ final class JobScript {
     /** ARGV: base, id, consumer, token, now. Acks, XACK + XDEL, frees the dedup key, counts. 1 when done. */
     static final LuaScript ACK = script(ScriptOutputType.INTEGER, """
             local id = ARGV[2]
-            local h = holder(id, ARGV[3], ARGV[4])
+            local h = take(id)
             if not h then return 0 end
             local q = h[4]
-            unclaim(id, q, h[5])
             free_dedup(id, h[6])
             redis.call('DEL', jobkey(id))
             redis.call('HINCRBY', qkey(q, 'counts'), 'completed', 1)
@@ -174,10 +178,9 @@ final class JobScript {
      */
     static final LuaScript RELEASE = script(ScriptOutputType.INTEGER, """
             local id = ARGV[2]
-            local h = holder(id, ARGV[3], ARGV[4])
+            local h = take(id)
             if not h then return 0 end
             local q = h[4]
-            unclaim(id, q, h[5])
             if ARGV[7] == '1' then redis.call('HINCRBY', jobkey(id), 'att', 1) end
             local delay = tonumber(ARGV[6])
             if delay <= 0 then
@@ -193,9 +196,8 @@ final class JobScript {
     /** ARGV: base, id, consumer, token, now, error. To the failed list with an attempt used. 1 when done. */
     static final LuaScript FAIL = script(ScriptOutputType.INTEGER, """
             local id = ARGV[2]
-            local h = holder(id, ARGV[3], ARGV[4])
+            local h = take(id)
             if not h then return 0 end
-            unclaim(id, h[4], h[5])
             redis.call('HINCRBY', jobkey(id), 'att', 1)
             to_failed(id, h[4], h[6], ARGV[6], ARGV[5])
             return 1

@@ -34,11 +34,13 @@ final class JobScript {
               local entry = redis.call('XADD', stream(q), '*', 'id', id)
               redis.call('HSET', jobkey(id), 'state', 'ready', 'entry', entry, 'due', now)
             end
-            local function free_dedup(id, key)
-              if key and key ~= '' then
-                local k = base .. 'dedup:' .. key
-                if redis.call('GET', k) == id then redis.call('DEL', k) end
-              end
+            local function dedupkey(field)
+              if field and field ~= '' then return base .. 'dedup:' .. string.sub(field, 2) end
+              return nil
+            end
+            local function free_dedup(id, field)
+              local k = dedupkey(field)
+              if k and redis.call('GET', k) == id then redis.call('DEL', k) end
             end
             local function unclaim(id, q, entry)
               local s = qkey(q, 'stream')
@@ -81,13 +83,14 @@ final class JobScript {
     }
 
     /**
-     * ARGV: base, queue, id, type, payload, subject, dedup key ('' for none), now, dedup TTL ms.
+     * ARGV: base, queue, id, type, payload, subject, dedup ('' for none, else '=' and the key), now,
+     * dedup TTL ms.
      * Returns the new job's id, or the id of the job holding the dedup key.
      */
     static final LuaScript ENQUEUE = script(ScriptOutputType.VALUE, """
             local id, dedup = ARGV[3], ARGV[7]
-            if dedup ~= '' then
-              local k = base .. 'dedup:' .. dedup
+            local k = dedupkey(dedup)
+            if k then
               local holding = redis.call('GET', k)
               if holding then return holding end
               redis.call('SET', k, id, 'PX', ARGV[9])
@@ -137,7 +140,8 @@ final class JobScript {
                   redis.call('HSET', job, 'state', 'running', 'consumer', consumer, 'token', token, 'lease', leaseUntil)
                   redis.call('ZADD', qkey(q, 'leases'), leaseUntil, id)
                   redis.call('LPUSH', waits, math.max(0, now - tonumber(h[7])))
-                  if h[8] ~= '' then redis.call('PEXPIRE', base .. 'dedup:' .. h[8], ARGV[7]) end
+                  local k = dedupkey(h[8])
+                  if k then redis.call('PEXPIRE', k, ARGV[7]) end
                   table.insert(out, id)
                   table.insert(out, h[3])
                   table.insert(out, h[4])
@@ -348,7 +352,8 @@ final class JobScript {
                 drop_failed(id, h[2])
                 redis.call('HSET', jobkey(id), 'att', 0)
                 redis.call('HDEL', jobkey(id), 'err', 'failedAt', 'fkey')
-                if h[3] ~= '' then redis.call('SET', base .. 'dedup:' .. h[3], id, 'NX', 'PX', ARGV[3]) end
+                local k = dedupkey(h[3])
+                if k then redis.call('SET', k, id, 'NX', 'PX', ARGV[3]) end
                 ready(id, h[2], ARGV[2])
                 table.insert(queues, h[2])
               end

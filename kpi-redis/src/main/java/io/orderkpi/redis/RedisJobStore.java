@@ -109,7 +109,7 @@ public final class RedisJobStore implements JobStore {
     public UUID enqueue(JobRequest request) {
         Objects.requireNonNull(request, "request");
         String id = UUID.randomUUID().toString();
-        String dedup = request.dedupKey() == null ? "" : request.dedupKey();
+        String dedup = request.dedupKey() == null ? "" : "=" + request.dedupKey();
         String stored = link.run(JobScript.ENQUEUE, new String[0], new String[] {base, request.queue(), id,
                 request.type(), request.payload(), request.subject(), dedup, now(), dedupTtlMillis},
                 "enqueue a job of queue " + request.queue());

@@ -9,6 +9,7 @@ import io.orderkpi.core.StoreUnavailableException;
 import io.orderkpi.core.queue.ClaimedJob;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueStats;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.testkit.MutableClock;
 import io.orderkpi.testkit.RedisExtension;
 import io.orderkpi.testkit.TestRedis;
@@ -17,8 +18,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -207,6 +212,59 @@ class RedisJobStoreTest {
                 .hasMessageContaining("Redis at 127.0.0.1:" + port)
                 .hasMessageNotContaining("secret");
         assertThatThrownBy(() -> store.claim(QUEUE, "consumer-a", 1, LEASE)).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
+    void anEmptyDedupKeyIsAKeyLikeAnyOther() {
+        RedisJobStore store = store(REDIS.redis().newKeyPrefix());
+        UUID first = store.enqueue(JobRequest.of(QUEUE, "t", "a").withDedupKey(""));
+
+        assertThat(store.enqueue(JobRequest.of(QUEUE, "t", "b").withDedupKey(""))).isEqualTo(first);
+        assertThat(store.enqueue(JobRequest.of(QUEUE, "t", "c"))).as("no key").isNotEqualTo(first);
+
+        assertThat(store.ack(store.claim(QUEUE, "consumer-a", 1, LEASE).get(0))).isTrue();
+        assertThat(store.enqueue(JobRequest.of(QUEUE, "t", "d").withDedupKey(""))).as("freed by the ack").isNotEqualTo(first);
+    }
+
+    @Test
+    void twoStoresOnOnePrefixAsTwoProcessesShareTheWorkOnTheServersClock() {
+        String prefix = REDIS.redis().newKeyPrefix();
+        RedisJobStore one = RedisJobStore.builder().uri(REDIS.redis().uri()).prefix(prefix).build();
+        RedisJobStore two = RedisJobStore.builder().uri(REDIS.redis().uri()).prefix(prefix).build();
+        stores.add(one);
+        stores.add(two);
+        Queue<UUID> handled = new ConcurrentLinkedQueue<>();
+        Set<String> consumers = ConcurrentHashMap.newKeySet();
+        List<UUID> enqueued = new ArrayList<>();
+        try (WorkerEngine a = engine(one, "process-a", handled, consumers);
+                WorkerEngine b = engine(two, "process-b", handled, consumers)) {
+            for (int i = 0; i < 1_000; i++) {
+                enqueued.add((i % 2 == 0 ? a : b).enqueue(JobRequest.of(QUEUE, "t", "job-" + i)));
+            }
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(one.stats().get(QUEUE).completed())
+                    .isEqualTo(1_000));
+        }
+        assertThat(handled).as("each job once").hasSize(1_000).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(enqueued);
+        assertThat(consumers).as("both processes worked").containsExactlyInAnyOrder("process-a", "process-b");
+        assertThat(one.stats()).isEqualTo(two.stats());
+        assertThat(one.stats().get(QUEUE)).satisfies(stats -> {
+            assertThat(stats.pending()).isZero();
+            assertThat(stats.running()).isZero();
+            assertThat(stats.throughputPerMinute()).isEqualTo(1_000);
+        });
+    }
+
+    private static WorkerEngine engine(RedisJobStore store, String consumer, Queue<UUID> handled, Set<String> consumers) {
+        WorkerEngine engine = WorkerEngine.builder(store).clock(store.clock()).consumerId(consumer)
+                .pollInterval(Duration.ofMillis(5)).build();
+        engine.register("t", job -> {
+            handled.add(job.id());
+            consumers.add(consumer);
+        });
+        engine.start(Map.of(QUEUE, 2));
+        return engine;
     }
 
     @Test

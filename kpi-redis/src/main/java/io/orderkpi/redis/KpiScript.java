@@ -1,10 +1,6 @@
 package io.orderkpi.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The Lua scripts of {@link RedisKpiStore}. Each takes only keys of one day, which share the
@@ -12,7 +8,7 @@ import java.util.HexFormat;
  * SHA-1 is computed here, so {@code EVALSHA} needs no {@code SCRIPT LOAD} round trip; a server
  * that lost its script cache answers {@code NOSCRIPT} and the store falls back to {@code EVAL}.
  */
-enum KpiScript {
+enum KpiScript implements LuaScript {
 
     /**
      * Applies facts of one day, each exactly once, with its idempotency check.
@@ -125,26 +121,21 @@ enum KpiScript {
     KpiScript(ScriptOutputType output, String source) {
         this.output = output;
         this.source = source;
-        this.sha = sha1(source);
+        this.sha = LuaScript.sha1(source);
     }
 
-    ScriptOutputType output() {
+    @Override
+    public ScriptOutputType output() {
         return output;
     }
 
-    String source() {
+    @Override
+    public String source() {
         return source;
     }
 
-    String sha() {
+    @Override
+    public String sha() {
         return sha;
-    }
-
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JVM has SHA-1", e);
-        }
     }
 }

@@ -1,27 +1,14 @@
 package io.orderkpi.redis;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.ValueScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import io.orderkpi.core.lang.Nullable;
-import io.orderkpi.core.lang.OrderKpiException;
 import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.kpi.DailyTotals;
 import io.orderkpi.core.kpi.DayRebuild;
@@ -29,7 +16,7 @@ import io.orderkpi.core.kpi.KpiFact;
 import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.core.spi.Days;
 import io.orderkpi.core.spi.KpiStore;
-import java.io.IOException;
+import io.orderkpi.redis.RedisLink.Call;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -39,13 +26,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link KpiStore} on Redis (Lettuce), shared by every process that uses the same server and
@@ -83,47 +66,16 @@ public final class RedisKpiStore implements KpiStore {
 
     private final RedisKeys keys;
     private final String retentionMillis;
-    private final long timeoutMillis;
     private final int wholeSetLimit;
-    /** "Redis at host:port", for messages; never the password. */
-    private final String server;
-    private final @Nullable RedisClient ownedClient;
-    private final @Nullable ClientResources ownedResources;
-    private final RedisClient client;
-    private final Object connecting = new Object();
-    private volatile @Nullable StatefulRedisConnection<String, String> connection;
-    private volatile boolean closed;
+    private final RedisLink link;
 
     private RedisKpiStore(Builder builder) {
         this.keys = new RedisKeys(builder.prefix);
         Duration retention = builder.retention;
         // Rounded up so that a positive retention below a millisecond does not mean forever.
         this.retentionMillis = Long.toString(retention.isZero() ? 0 : Math.max(1, retention.toMillis()));
-        this.timeoutMillis = builder.commandTimeout.toMillis();
         this.wholeSetLimit = builder.wholeSetLimit;
-        if (builder.client != null) {
-            this.client = builder.client;
-            this.ownedClient = null;
-            this.ownedResources = null;
-            this.server = "Redis (the application's RedisClient)";
-        } else {
-            RedisURI uri = RedisURI.create(Objects.requireNonNull(builder.uri, "uri or client"));
-            uri.setTimeout(builder.commandTimeout);
-            this.server = "Redis at " + uri.getHost() + ":" + uri.getPort();
-            this.ownedResources = ClientResources.builder()
-                    .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
-                    .build();
-            RedisClient created = RedisClient.create(ownedResources, uri);
-            created.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    // Fail at once while disconnected instead of buffering: the relay stalls and retries.
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .timeoutOptions(TimeoutOptions.enabled(builder.commandTimeout))
-                    .socketOptions(SocketOptions.builder().connectTimeout(builder.commandTimeout).build())
-                    .build());
-            this.client = created;
-            this.ownedClient = created;
-        }
+        this.link = new RedisLink("The Redis KPI store", builder);
     }
 
     public static Builder builder() {
@@ -447,7 +399,7 @@ public final class RedisKpiStore implements KpiStore {
             }
             // Another process noticed the loss at the same moment: report its token.
         }
-        throw new StoreUnavailableException("The data-set marker " + keys.marker() + " on " + server
+        throw new StoreUnavailableException("The data-set marker " + keys.marker() + " on " + link.server()
                 + " changed twice while being read; try again");
     }
 
@@ -466,165 +418,42 @@ public final class RedisKpiStore implements KpiStore {
 
     @Override
     public void close() {
-        synchronized (connecting) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            StatefulRedisConnection<String, String> open = connection;
-            connection = null;
-            if (open != null) {
-                open.close();
-            }
-            if (ownedClient != null) {
-                ownedClient.shutdown();
-            }
-            if (ownedResources != null) {
-                ownedResources.shutdown();
-            }
-        }
+        link.close();
     }
 
     // --- Plumbing ---
 
-    /** Connects on first use, so a store can be built while Redis is down and work once it is up. */
     private RedisAsyncCommands<String, String> commands() {
-        StatefulRedisConnection<String, String> open = connection;
-        if (open != null) {
-            return open.async();
-        }
-        synchronized (connecting) {
-            if (closed) {
-                throw new IllegalStateException("The Redis KPI store is closed");
-            }
-            if (connection == null) {
-                try {
-                    connection = client.connect();
-                } catch (RedisException e) {
-                    throw new StoreUnavailableException(server + " cannot be reached: " + reason(e), e);
-                }
-            }
-            return connection.async();
-        }
-    }
-
-    /** A script started with EVALSHA, with what it takes to run it again with EVAL. */
-    private record Call<T>(KpiScript script, String[] keys, String[] args, RedisFuture<T> future) {
+        return link.commands();
     }
 
     private static <T> Call<T> start(RedisAsyncCommands<String, String> redis, KpiScript script, String[] keys,
             String... args) {
-        return new Call<>(script, keys, args, redis.evalsha(script.sha(), script.output(), keys, args));
+        return RedisLink.start(redis, script, keys, args);
     }
 
-    /** Waits for a script; a server that lost its script cache (a restart) gets the source once. */
     private <T> T finish(RedisAsyncCommands<String, String> redis, Call<T> call, String what) {
-        try {
-            return get(call.future());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof RedisNoScriptException)) {
-                throw failure(e.getCause(), what);
-            }
-        } catch (TimeoutException e) {
-            throw timeout(what, e);
-        }
-        KpiScript script = call.script();
-        return await(redis.eval(script.source(), script.output(), call.keys(), call.args()), what);
+        return link.finish(redis, call, what);
     }
 
     private <T> T await(RedisFuture<T> future, String what) {
-        try {
-            return get(future);
-        } catch (ExecutionException e) {
-            throw failure(e.getCause(), what);
-        } catch (TimeoutException e) {
-            throw timeout(what, e);
-        }
-    }
-
-    private <T> T get(RedisFuture<T> future) throws ExecutionException, TimeoutException {
-        try {
-            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("Interrupted while waiting for " + server, e);
-        }
-    }
-
-    private StoreUnavailableException timeout(String what, TimeoutException e) {
-        return new StoreUnavailableException(server + " did not answer within " + timeoutMillis
-                + " ms to " + what, e);
-    }
-
-    /**
-     * Errors that say the server cannot serve now (loading, busy, read-only replica, out of
-     * memory, …) are unavailability, which the relay waits out; any other error reply is a fault.
-     */
-    private RuntimeException failure(Throwable cause, String what) {
-        if (cause instanceof RedisCommandExecutionException && !isTransient(cause.getMessage())) {
-            return new OrderKpiException(server + " refused to " + what + ": " + cause.getMessage(), cause);
-        }
-        if (cause instanceof RedisException || cause instanceof IOException) {
-            return new StoreUnavailableException(server + " could not " + what + ": " + reason(cause), cause);
-        }
-        return cause instanceof RuntimeException runtime ? runtime : new OrderKpiException("Redis failed to " + what, cause);
-    }
-
-    private static boolean isTransient(@Nullable String message) {
-        if (message == null) {
-            return false;
-        }
-        for (String code : List.of("LOADING", "BUSY", "READONLY", "OOM", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN",
-                "NOREPLICAS", "MISCONF")) {
-            if (message.startsWith(code)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String reason(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+        return link.await(future, what);
     }
 
     /**
      * Settings of a {@link RedisKpiStore}; {@link #uri} or {@link #client} is required.
      * Not thread-safe; the store it builds is.
      */
-    public static final class Builder {
+    public static final class Builder extends RedisSettings<Builder> {
 
-        private @Nullable String uri;
-        private @Nullable RedisClient client;
-        private String prefix = "okpi";
         private Duration retention = Duration.ofDays(30);
-        private Duration commandTimeout = Duration.ofSeconds(2);
         private int wholeSetLimit = 10_000;
 
         private Builder() {
         }
 
-        /**
-         * The server, as a Redis URI ({@code redis://host:6379/0}, {@code rediss://} for TLS, a
-         * password in the URI). The store creates its own client and shuts it down on close.
-         */
-        public Builder uri(String uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
-            return this;
-        }
-
-        /** A client the application owns (and shuts down itself); the store opens one connection of it. */
-        public Builder client(RedisClient client) {
-            this.client = Objects.requireNonNull(client, "client");
-            return this;
-        }
-
-        /** What every key starts with (default {@code okpi}): printable ASCII, no braces, at most 64 characters. */
-        public Builder prefix(String prefix) {
-            this.prefix = RedisKeys.validate(Objects.requireNonNull(prefix, "prefix"));
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -634,15 +463,6 @@ public final class RedisKpiStore implements KpiStore {
                 throw new IllegalArgumentException("KPI retention must not be negative: " + retention);
             }
             this.retention = retention;
-            return this;
-        }
-
-        /** How long a command may take before the store reports Redis unavailable (default 2 s). */
-        public Builder commandTimeout(Duration commandTimeout) {
-            if (commandTimeout.isNegative() || commandTimeout.isZero()) {
-                throw new IllegalArgumentException("Redis command timeout must be positive: " + commandTimeout);
-            }
-            this.commandTimeout = commandTimeout;
             return this;
         }
 
@@ -658,9 +478,6 @@ public final class RedisKpiStore implements KpiStore {
          * @throws IllegalArgumentException when neither or both of uri and client are given
          */
         public RedisKpiStore build() {
-            if ((uri == null) == (client == null)) {
-                throw new IllegalArgumentException("A Redis KPI store needs exactly one of uri and client");
-            }
             return new RedisKpiStore(this);
         }
     }

@@ -151,7 +151,7 @@ public final class ApplyAllBench {
         }
     }
 
-    private static void delete(RedisCommands<String, String> redis, String prefix) {
+    static void delete(RedisCommands<String, String> redis, String prefix) {
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
             KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(prefix + ":*").limit(1_000));

@@ -1580,11 +1580,12 @@ public abstract class RecordStoreContract {
                 // Each position with what was visible at or below it when it was read.
                 List<OutboxPosition> positions = new ArrayList<>();
                 List<Long> seenAtOrBelow = new ArrayList<>();
-                while (positions.size() < 200 && done.stream().anyMatch(future -> !future.isDone())) {
+                // At least one position, even when a slow reader sees the writers already done.
+                do {
                     OutboxPosition position = outbox().position();
                     positions.add(position);
                     seenAtOrBelow.add((long) visibleAtOrBelow(position));
-                }
+                } while (positions.size() < 200 && done.stream().anyMatch(future -> !future.isDone()));
                 for (Future<?> writer : done) {
                     await(writer);
                 }

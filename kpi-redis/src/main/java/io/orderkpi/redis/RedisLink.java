@@ -1,0 +1,222 @@
+package io.orderkpi.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.orderkpi.core.lang.Nullable;
+import io.orderkpi.core.lang.OrderKpiException;
+import io.orderkpi.core.lang.StoreUnavailableException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One adapter's way to Redis: a client (its own, built from a URI, or the application's), one
+ * multiplexed connection opened on first use, scripts run with {@code EVALSHA} (falling back to
+ * {@code EVAL} once when the server lost its script cache), and every error turned into the core's
+ * exceptions: {@link StoreUnavailableException} when Redis cannot serve now (unreachable, timed
+ * out, {@code LOADING}, {@code BUSY}, …), {@link OrderKpiException} for any other error reply.
+ * Thread-safe; commands sent together from one thread are pipelined.
+ */
+final class RedisLink implements AutoCloseable {
+
+    private final String name;
+    private final long timeoutMillis;
+    /** "Redis at host:port", for messages; never the password. */
+    private final String server;
+    private final @Nullable RedisClient ownedClient;
+    private final @Nullable ClientResources ownedResources;
+    private final RedisClient client;
+    private final Object connecting = new Object();
+    private volatile @Nullable StatefulRedisConnection<String, String> connection;
+    private volatile boolean closed;
+
+    /**
+     * @param name     what the adapter is, for messages ("The Redis KPI store")
+     * @param settings a URI (the link then owns its client) or the application's client (which
+     *                 the link does not shut down), and the command timeout
+     */
+    RedisLink(String name, RedisSettings<?> settings) {
+        String uri = settings.uri;
+        RedisClient client = settings.client;
+        Duration commandTimeout = settings.commandTimeout;
+        if ((uri == null) == (client == null)) {
+            throw new IllegalArgumentException(name + " needs exactly one of uri and client");
+        }
+        this.name = name;
+        this.timeoutMillis = commandTimeout.toMillis();
+        if (client != null) {
+            this.client = client;
+            this.ownedClient = null;
+            this.ownedResources = null;
+            this.server = "Redis (the application's RedisClient)";
+        } else {
+            RedisURI parsed = RedisURI.create(Objects.requireNonNull(uri, "uri"));
+            parsed.setTimeout(commandTimeout);
+            this.server = "Redis at " + parsed.getHost() + ":" + parsed.getPort();
+            this.ownedResources = ClientResources.builder()
+                    .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                    .build();
+            RedisClient created = RedisClient.create(ownedResources, parsed);
+            created.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    // Fail at once while disconnected instead of buffering: callers stall and retry.
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                    .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
+                    .build());
+            this.client = created;
+            this.ownedClient = created;
+        }
+    }
+
+    /** "Redis at host:port", for messages. */
+    String server() {
+        return server;
+    }
+
+    /** Connects on first use, so an adapter can be built while Redis is down and work once it is up. */
+    RedisAsyncCommands<String, String> commands() {
+        StatefulRedisConnection<String, String> open = connection;
+        if (open != null) {
+            return open.async();
+        }
+        synchronized (connecting) {
+            if (closed) {
+                throw new IllegalStateException(name + " is closed");
+            }
+            if (connection == null) {
+                try {
+                    connection = client.connect();
+                } catch (RedisException e) {
+                    throw new StoreUnavailableException(server + " cannot be reached: " + reason(e), e);
+                }
+            }
+            return connection.async();
+        }
+    }
+
+    /** A script started with EVALSHA, with what it takes to run it again with EVAL. */
+    record Call<T>(LuaScript script, String[] keys, String[] args, RedisFuture<T> future) {
+    }
+
+    static <T> Call<T> start(RedisAsyncCommands<String, String> redis, LuaScript script, String[] keys, String... args) {
+        return new Call<>(script, keys, args, redis.evalsha(script.sha(), script.output(), keys, args));
+    }
+
+    /** Runs one script and waits for its reply. */
+    <T> T run(LuaScript script, String[] keys, String[] args, String what) {
+        RedisAsyncCommands<String, String> redis = commands();
+        return finish(redis, start(redis, script, keys, args), what);
+    }
+
+    /** Waits for a script; a server that lost its script cache (a restart) gets the source once. */
+    <T> T finish(RedisAsyncCommands<String, String> redis, Call<T> call, String what) {
+        try {
+            return get(call.future());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RedisNoScriptException)) {
+                throw failure(e.getCause(), what);
+            }
+        } catch (TimeoutException e) {
+            throw timeout(what, e);
+        }
+        LuaScript script = call.script();
+        return await(redis.eval(script.source(), script.output(), call.keys(), call.args()), what);
+    }
+
+    <T> T await(RedisFuture<T> future, String what) {
+        try {
+            return get(future);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), what);
+        } catch (TimeoutException e) {
+            throw timeout(what, e);
+        }
+    }
+
+    private <T> T get(RedisFuture<T> future) throws ExecutionException, TimeoutException {
+        try {
+            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("Interrupted while waiting for " + server, e);
+        }
+    }
+
+    private StoreUnavailableException timeout(String what, TimeoutException e) {
+        return new StoreUnavailableException(server + " did not answer within " + timeoutMillis
+                + " ms to " + what, e);
+    }
+
+    /**
+     * Errors that say the server cannot serve now (loading, busy, read-only replica, out of
+     * memory, …) are unavailability, which callers wait out; any other error reply is a fault.
+     */
+    private RuntimeException failure(Throwable cause, String what) {
+        if (cause instanceof RedisCommandExecutionException && !isTransient(cause.getMessage())) {
+            return new OrderKpiException(server + " refused to " + what + ": " + cause.getMessage(), cause);
+        }
+        if (cause instanceof RedisException || cause instanceof IOException) {
+            return new StoreUnavailableException(server + " could not " + what + ": " + reason(cause), cause);
+        }
+        return cause instanceof RuntimeException runtime ? runtime : new OrderKpiException("Redis failed to " + what, cause);
+    }
+
+    private static boolean isTransient(@Nullable String message) {
+        if (message == null) {
+            return false;
+        }
+        for (String code : List.of("LOADING", "BUSY", "READONLY", "OOM", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN",
+                "NOREPLICAS", "MISCONF")) {
+            if (message.startsWith(code)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+    }
+
+    /** Closes the connection, and the client when the link owns it. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (connecting) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            StatefulRedisConnection<String, String> open = connection;
+            connection = null;
+            if (open != null) {
+                open.close();
+            }
+            if (ownedClient != null) {
+                ownedClient.shutdown();
+            }
+            if (ownedResources != null) {
+                ownedResources.shutdown();
+            }
+        }
+    }
+}

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -49,7 +48,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * extension talks JDBC through the MySQL driver ({@code com.mysql:mysql-connector-j}) of the
  * test's classpath. Thread-safe: {@link #newDatabase()} may be called from any thread.
  */
-public final class MySqlServerExtension implements BeforeAllCallback, AfterAllCallback {
+public final class MySqlServerExtension implements BeforeAllCallback {
 
     /** The environment variable of step 1. */
     public static final String URL_VARIABLE = "ORDERKPI_TEST_MYSQL_URL";
@@ -60,10 +59,12 @@ public final class MySqlServerExtension implements BeforeAllCallback, AfterAllCa
             .format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT))
             + "_" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     private static final AtomicInteger NEXT_DATABASE = new AtomicInteger();
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
+            MySqlServerExtension.class);
 
     private final boolean forceEmbedded;
-    private final List<String> created = new ArrayList<>();
     private volatile MySqlServer server;
+    private volatile CreatedDatabases created;
 
     private MySqlServerExtension(boolean forceEmbedded) {
         this.forceEmbedded = forceEmbedded;
@@ -82,26 +83,41 @@ public final class MySqlServerExtension implements BeforeAllCallback, AfterAllCa
     @Override
     public void beforeAll(ExtensionContext context) {
         // The root store closes the server once, when the whole run ends.
-        ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(getClass()));
+        ExtensionContext.Store root = context.getRoot().getStore(NAMESPACE);
         server = forceEmbedded
-                ? store.getOrComputeIfAbsent("embedded", key -> EmbeddedMariaDb.start(), MySqlServer.class)
-                : store.getOrComputeIfAbsent("resolved", key -> resolve(), MySqlServer.class);
+                ? root.getOrComputeIfAbsent("embedded", key -> EmbeddedMariaDb.start(), MySqlServer.class)
+                : root.getOrComputeIfAbsent("resolved", key -> resolve(), MySqlServer.class);
+        // Nested test classes see the outer class's entry, so the databases are dropped once, when
+        // the outermost class that registered the extension is done.
+        MySqlServer current = server;
+        created = context.getStore(NAMESPACE).getOrComputeIfAbsent("databases",
+                key -> new CreatedDatabases(current), CreatedDatabases.class);
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) throws SQLException {
-        List<String> toDrop;
-        synchronized (created) {
-            toDrop = List.copyOf(created);
-            created.clear();
+    /** The databases of one test class, dropped when its context closes. */
+    private static final class CreatedDatabases implements AutoCloseable {
+        private final MySqlServer server;
+        private final List<String> names = new ArrayList<>();
+
+        CreatedDatabases(MySqlServer server) {
+            this.server = server;
         }
-        if (toDrop.isEmpty()) {
-            return;
+
+        synchronized void add(String name) {
+            names.add(name);
         }
-        try (Connection connection = server().connect(""); Statement statement = connection.createStatement()) {
-            for (String database : toDrop) {
-                statement.execute("DROP DATABASE IF EXISTS `" + database + "`");
+
+        @Override
+        public synchronized void close() throws SQLException {
+            if (names.isEmpty()) {
+                return;
             }
+            try (Connection connection = server.connect(""); Statement statement = connection.createStatement()) {
+                for (String database : names) {
+                    statement.execute("DROP DATABASE IF EXISTS `" + database + "`");
+                }
+            }
+            names.clear();
         }
     }
 
@@ -118,9 +134,7 @@ public final class MySqlServerExtension implements BeforeAllCallback, AfterAllCa
             throw new IllegalStateException("Cannot create test database " + name + " on " + current.description()
                     + ": " + e.getMessage(), e);
         }
-        synchronized (created) {
-            created.add(name);
-        }
+        created.add(name);
         return current.url(name);
     }
 

@@ -1,11 +1,13 @@
 -- The record store (docs/mysql.md). Runs on MySQL 8.0 and MariaDB 10.11 alike.
 -- Money is BIGINT cents; text is utf8mb4 with a binary collation (stored and compared verbatim);
 -- instants are DATETIME(6) written and read as UTC by the store, so the session time zone never
--- applies (TIMESTAMP would convert through it).
+-- applies (TIMESTAMP would convert through it). Unique business keys are VARBINARY holding the
+-- UTF-8 bytes: both servers' binary collations pad with spaces, so 'A-1' and 'A-1 ' would collide
+-- in a VARCHAR unique key; bytes compare exactly (64 characters take at most 256 bytes).
 
 CREATE TABLE orders (
   id                BIGINT       NOT NULL AUTO_INCREMENT,
-  order_number      VARCHAR(64)  NOT NULL,
+  order_number      VARBINARY(256) NOT NULL,
   customer_id       VARCHAR(64)  NOT NULL,
   customer_name     VARCHAR(255) NOT NULL,
   customer_email    VARCHAR(255) NOT NULL,
@@ -85,7 +87,7 @@ CREATE TABLE import_rejected_rows (
 CREATE TABLE refunds (
   -- Insertion order: the keyset of list pages.
   refund_key        BIGINT       NOT NULL AUTO_INCREMENT,
-  refund_id         VARCHAR(64)  NOT NULL,
+  refund_id         VARBINARY(256) NOT NULL,
   order_id          BIGINT       NOT NULL,
   customer_id       VARCHAR(64)  NOT NULL,
   type              VARCHAR(16)  NOT NULL,
@@ -107,7 +109,7 @@ CREATE TABLE refunds (
 
 CREATE TABLE notifications (
   id                BIGINT       NOT NULL AUTO_INCREMENT,
-  unique_key        VARCHAR(255) NOT NULL,
+  unique_key        VARBINARY(1024) NOT NULL,
   order_id          BIGINT       NOT NULL,
   refund_id         VARCHAR(64)  NULL,
   customer_id       VARCHAR(64)  NOT NULL,

@@ -3,6 +3,7 @@ package io.orderkpi.mysql;
 import io.orderkpi.core.Nullable;
 import io.orderkpi.core.OrderKpiException;
 import io.orderkpi.core.StoreUnavailableException;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
@@ -15,6 +16,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Handle;
@@ -73,7 +75,7 @@ final class Db {
             if (instant == null) {
                 statement.setNull(position, Types.TIMESTAMP);
             } else {
-                statement.setString(position, DATETIME.format(LocalDateTime.ofInstant(micros(instant), ZoneOffset.UTC)));
+                statement.setString(position, datetime(instant));
             }
         };
     }
@@ -91,6 +93,45 @@ final class Db {
         return value;
     }
 
+    /** Binds one row of a {@link #batch}. */
+    @FunctionalInterface
+    interface RowBinder<T> {
+        void bind(PreparedStatement statement, T row) throws SQLException;
+    }
+
+    /** A driver failure of {@link #batch}, translated like Jdbi's own. */
+    static final class BatchFailure extends RuntimeException {
+        BatchFailure(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * Runs one statement over {@code rows} as a JDBC batch with positional parameters, on the
+     * handle's connection (inside its transaction). The driver rewrites it into multi-row
+     * statements; plain JDBC because binding a thousand rows by name costs more CPU than the
+     * server spends storing them.
+     */
+    static <T> void batch(Handle handle, String sql, List<T> rows, RowBinder<T> binder) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = handle.getConnection().prepareStatement(sql)) {
+            for (T row : rows) {
+                binder.bind(statement, row);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        } catch (SQLException e) {
+            throw new BatchFailure(e);
+        }
+    }
+
+    /** The text {@link #at} sends, for {@link #batch} binders. */
+    static String datetime(Instant instant) {
+        return DATETIME.format(LocalDateTime.ofInstant(micros(instant), ZoneOffset.UTC));
+    }
+
     /**
      * Runs {@code step} in one READ COMMITTED transaction. A deadlock or lock wait timeout rolls
      * it back and runs it again (so a step must have no effect outside the database); other
@@ -100,7 +141,7 @@ final class Db {
         for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, step);
-            } catch (JdbiException e) {
+            } catch (JdbiException | BatchFailure e) {
                 if (attempt < ATTEMPTS && isRetryable(e)) {
                     backOff(attempt);
                     continue;
@@ -114,7 +155,7 @@ final class Db {
     <T> T read(HandleCallback<T, RuntimeException> step) {
         try {
             return jdbi.withHandle(step);
-        } catch (JdbiException e) {
+        } catch (JdbiException | BatchFailure e) {
             throw translate(e);
         }
     }
@@ -167,7 +208,7 @@ final class Db {
      * still held after every retry) is {@link StoreUnavailableException}, which callers retry;
      * anything else is a bug or a broken schema and says so.
      */
-    static RuntimeException translate(JdbiException e) {
+    static RuntimeException translate(RuntimeException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
                     || cause instanceof SQLRecoverableException) {

@@ -11,10 +11,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.Query;
 
 /** The notifications view of {@link MySqlRecordStore}; the unique key is a unique index. */
 final class MySqlNotifications implements NotificationRecords {
@@ -102,41 +99,15 @@ final class MySqlNotifications implements NotificationRecords {
     @Override
     public Page<Notification> list(NotificationQuery query) {
         Objects.requireNonNull(query, "query");
-        StringBuilder sql = new StringBuilder(SELECT_NOTIFICATION).append("WHERE id < :before");
-        if (query.orderId() != null) {
-            sql.append(" AND order_id = :orderId");
-        }
-        if (query.customerId() != null) {
-            sql.append(" AND customer_id = :customerId");
-        }
-        if (query.type() != null) {
-            sql.append(" AND type = :type");
-        }
-        if (query.state() != null) {
-            sql.append(" AND state = :state");
-        }
-        sql.append(" ORDER BY id DESC LIMIT :limit");
-        List<Notification> rows = db.read(handle -> {
-            Query select = handle.createQuery(sql.toString())
-                    .bind("before", query.beforeId())
-                    .bind("limit", query.limit() + 1);
-            if (query.orderId() != null) {
-                select.bind("orderId", query.orderId());
-            }
-            if (query.customerId() != null) {
-                select.bind("customerId", query.customerId());
-            }
-            if (query.type() != null) {
-                select.bind("type", Rows.wire(query.type()));
-            }
-            if (query.state() != null) {
-                select.bind("state", Rows.wire(query.state()));
-            }
-            return select.map((row, context) -> Rows.notification(row)).list();
-        });
-        boolean more = rows.size() > query.limit();
-        List<Notification> page = more ? rows.subList(0, query.limit()) : rows;
-        return new Page<>(page, more ? OptionalLong.of(page.get(page.size() - 1).id()) : OptionalLong.empty());
+        PageQuery select = new PageQuery("SELECT " + Rows.NOTIFICATION_COLUMNS + " FROM notifications", "id",
+                query.beforeId())
+                .filter("order_id", query.orderId())
+                .filter("customer_id", query.customerId())
+                .filter("type", query.type())
+                .filter("state", query.state());
+        List<Notification> rows = db.read(handle -> select.fetch(handle, query.limit(),
+                (row, context) -> Rows.notification(row)));
+        return PageQuery.page(rows, query.limit(), Notification::id);
     }
 
     @Override

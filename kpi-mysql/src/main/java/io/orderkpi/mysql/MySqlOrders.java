@@ -16,6 +16,8 @@ import io.orderkpi.core.spi.ImportedOrderEvents;
 import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.Page;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,15 +29,12 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.result.ResultIterable;
-import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /** The orders view of {@link MySqlRecordStore}. */
@@ -48,6 +47,11 @@ final class MySqlOrders implements OrderRecords {
             + "customer_email, status, total_cents, currency, placed_at, import_id, import_chunk, created_at, "
             + "updated_at) VALUES (:orderNumber, :customerId, :customerName, :customerEmail, :status, :totalCents, "
             + ":currency, :placedAt, :importId, :importChunk, :now, :now)";
+
+    /** {@link #INSERT_ORDER} with positional parameters, leaving an existing order number alone. */
+    private static final String CHUNK_ORDER = "INSERT INTO orders (order_number, customer_id, customer_name, "
+            + "customer_email, status, total_cents, currency, placed_at, import_id, import_chunk, created_at, "
+            + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
 
     private final Db db;
     private final MySqlOutbox outbox;
@@ -70,7 +74,7 @@ final class MySqlOrders implements OrderRecords {
             Instant now = db.now();
             long id;
             try {
-                id = bindOrder(handle.createUpdate(INSERT_ORDER), order, now, null, null)
+                id = bindOrder(handle.createUpdate(INSERT_ORDER), order, now)
                         .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
             } catch (JdbiException e) {
                 if (Db.isDuplicateKey(e)) {
@@ -101,14 +105,12 @@ final class MySqlOrders implements OrderRecords {
             for (ImportChunk.Row row : chunk.orders()) {
                 candidates.putIfAbsent(row.order().orderNumber(), row.order());
             }
-            if (!candidates.isEmpty()) {
-                // One multi-row statement (rewriteBatchedStatements); an existing number is left as it is.
-                PreparedBatch batch = handle.prepareBatch(INSERT_ORDER + " ON DUPLICATE KEY UPDATE id = id");
-                for (NewOrder order : candidates.values()) {
-                    bindOrder(batch, order, now, chunk.importId(), chunk.index()).add();
-                }
-                batch.execute();
-            }
+            // Multi-row statements (rewriteBatchedStatements); an existing number is left as it is.
+            Db.batch(handle, CHUNK_ORDER, List.copyOf(candidates.values()), (statement, order) -> {
+                bindOrder(statement, order, now);
+                statement.setString(9, chunk.importId());
+                statement.setLong(10, chunk.index());
+            });
             // The rows tagged with this chunk are the ones it inserted: it is applied once.
             Map<String, Long> insertedIds = new HashMap<>();
             for (List<String> numbers : partition(new ArrayList<>(candidates.keySet()))) {
@@ -179,37 +181,13 @@ final class MySqlOrders implements OrderRecords {
     @Override
     public Page<Order> list(OrderQuery query) {
         Objects.requireNonNull(query, "query");
-        StringBuilder sql = new StringBuilder("SELECT ").append(Rows.ORDER_COLUMNS)
-                .append(" FROM orders o WHERE o.id < :before");
-        if (query.status() != null) {
-            sql.append(" AND o.status = :status");
-        }
-        if (query.customerId() != null) {
-            sql.append(" AND o.customer_id = :customerId");
-        }
-        if (query.orderNumber() != null) {
-            sql.append(" AND o.order_number = :orderNumber");
-        }
-        // One row past the page tells whether another page exists.
-        sql.append(" ORDER BY o.id DESC LIMIT :limit");
-        List<Order> rows = db.read(handle -> {
-            Query select = handle.createQuery(sql.toString())
-                    .bind("before", query.beforeId())
-                    .bind("limit", query.limit() + 1);
-            if (query.status() != null) {
-                select.bind("status", Rows.wire(query.status()));
-            }
-            if (query.customerId() != null) {
-                select.bind("customerId", query.customerId());
-            }
-            if (query.orderNumber() != null) {
-                select.bind("orderNumber", query.orderNumber());
-            }
-            return select.map((row, context) -> Rows.order(row, List.of())).list();
-        });
-        boolean more = rows.size() > query.limit();
-        List<Order> page = more ? rows.subList(0, query.limit()) : rows;
-        return new Page<>(page, more ? OptionalLong.of(page.get(page.size() - 1).id()) : OptionalLong.empty());
+        PageQuery select = new PageQuery("SELECT " + Rows.ORDER_COLUMNS + " FROM orders o", "id", query.beforeId())
+                .filter("status", query.status())
+                .filter("customer_id", query.customerId())
+                .filter("order_number", query.orderNumber());
+        List<Order> rows = db.read(handle -> select.fetch(handle, query.limit(),
+                (row, context) -> Rows.order(row, List.of())));
+        return PageQuery.page(rows, query.limit(), Order::id);
     }
 
     /**
@@ -284,7 +262,8 @@ final class MySqlOrders implements OrderRecords {
             }
             Instant now = db.now();
             // The compare-and-set: only an order still in `from` moves; its row stays locked until commit.
-            int moved = handle.createUpdate("UPDATE orders SET status = :to, updated_at = :now, "
+            // By primary key: left alone, MariaDB may walk the (status, id) index it is changing.
+            int moved = handle.createUpdate("UPDATE orders FORCE INDEX (PRIMARY) SET status = :to, updated_at = :now, "
                     + "reserved_at = COALESCE(:reservedAt, reserved_at), paid_at = COALESCE(:paidAt, paid_at), "
                     + "failed_at = COALESCE(:failedAt, failed_at), "
                     + "failure_reason = COALESCE(:failureReason, failure_reason), "
@@ -340,7 +319,7 @@ final class MySqlOrders implements OrderRecords {
     }
 
     private static <S extends SqlStatement<S>> S bindOrder(S statement, NewOrder order,
-            Instant now, @Nullable String importId, @Nullable Long importChunk) {
+            Instant now) {
         return statement.bind("orderNumber", order.orderNumber())
                 .bind("customerId", order.customerId())
                 .bind("customerName", order.customerName())
@@ -349,32 +328,46 @@ final class MySqlOrders implements OrderRecords {
                 .bind("totalCents", order.totalAmount().cents())
                 .bind("currency", order.currency())
                 .bind("placedAt", Db.at(order.placedAt()))
-                .bind("importId", importId)
-                .bind("importChunk", importChunk)
+                .bind("importId", (String) null)
+                .bind("importChunk", (Long) null)
                 .bind("now", Db.at(now));
     }
 
+    /** Positional parameters 1-8, 11 and 12 of an order insert; 9 and 10 name the import chunk. */
+    private static void bindOrder(PreparedStatement statement, NewOrder order, Instant now) throws SQLException {
+        statement.setString(1, order.orderNumber());
+        statement.setString(2, order.customerId());
+        statement.setString(3, order.customerName());
+        statement.setString(4, order.customerEmail());
+        statement.setString(5, Rows.wire(order.status()));
+        statement.setLong(6, order.totalAmount().cents());
+        statement.setString(7, order.currency());
+        statement.setString(8, Db.datetime(order.placedAt()));
+        statement.setString(11, Db.datetime(now));
+        statement.setString(12, Db.datetime(now));
+    }
+
+    /** A line of an order, for the items batch. */
+    private record Line(long orderId, int lineNo, OrderItem item) {
+    }
+
     private static void insertItems(Handle handle, List<Order> orders) {
-        if (orders.isEmpty()) {
-            return;
-        }
-        PreparedBatch batch = handle.prepareBatch("INSERT INTO order_items (order_id, line_no, product_id, "
-                + "product_name, sku, quantity, unit_price_cents) VALUES (:orderId, :lineNo, :productId, :productName, "
-                + ":sku, :quantity, :unitPriceCents)");
+        List<Line> lines = new ArrayList<>();
         for (Order order : orders) {
             for (int line = 0; line < order.items().size(); line++) {
-                OrderItem item = order.items().get(line);
-                batch.bind("orderId", order.id())
-                        .bind("lineNo", line + 1)
-                        .bind("productId", item.productId())
-                        .bind("productName", item.productName())
-                        .bind("sku", item.sku())
-                        .bind("quantity", item.quantity())
-                        .bind("unitPriceCents", item.unitPrice().cents())
-                        .add();
+                lines.add(new Line(order.id(), line + 1, order.items().get(line)));
             }
         }
-        batch.execute();
+        Db.batch(handle, "INSERT INTO order_items (order_id, line_no, product_id, product_name, sku, quantity, "
+                + "unit_price_cents) VALUES (?, ?, ?, ?, ?, ?, ?)", lines, (statement, line) -> {
+                    statement.setLong(1, line.orderId());
+                    statement.setInt(2, line.lineNo());
+                    statement.setString(3, line.item().productId());
+                    statement.setString(4, line.item().productName());
+                    statement.setString(5, line.item().sku());
+                    statement.setInt(6, line.item().quantity());
+                    statement.setLong(7, line.item().unitPrice().cents());
+                });
     }
 
     static <T> List<List<T>> partition(List<T> values) {

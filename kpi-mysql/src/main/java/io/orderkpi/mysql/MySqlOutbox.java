@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Update;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
@@ -54,19 +53,14 @@ final class MySqlOutbox implements Outbox {
 
     /** Appends events in list order, in one batched statement; the caller holds the fence. */
     void append(Handle handle, List<Append> appends, Instant now) {
-        if (appends.isEmpty()) {
-            return;
-        }
-        PreparedBatch batch = handle.prepareBatch("INSERT INTO outbox_events (order_id, type, data, recorded_at) "
-                + "VALUES (:orderId, :type, :data, :now)");
-        for (Append append : appends) {
-            batch.bind("orderId", append.orderId())
-                    .bind("type", append.event().type().wireName())
-                    .bind("data", Rows.json(append.event().data()))
-                    .bind("now", Db.at(now))
-                    .add();
-        }
-        batch.execute();
+        String recordedAt = Db.datetime(now);
+        Db.batch(handle, "INSERT INTO outbox_events (order_id, type, data, recorded_at) VALUES (?, ?, ?, ?)", appends,
+                (statement, append) -> {
+                    statement.setLong(1, append.orderId());
+                    statement.setString(2, append.event().type().wireName());
+                    statement.setString(3, Rows.json(append.event().data()));
+                    statement.setString(4, recordedAt);
+                });
     }
 
     @Override

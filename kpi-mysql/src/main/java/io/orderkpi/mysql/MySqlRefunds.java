@@ -18,10 +18,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * The refunds view of {@link MySqlRecordStore}. Every step that reads or changes an order's
@@ -202,42 +199,16 @@ final class MySqlRefunds implements RefundRecords {
     @Override
     public Page<Refund> list(RefundQuery query) {
         Objects.requireNonNull(query, "query");
-        StringBuilder sql = new StringBuilder(SELECT_REFUND).append("WHERE refund_key < :before");
-        if (query.orderId() != null) {
-            sql.append(" AND order_id = :orderId");
-        }
-        if (query.customerId() != null) {
-            sql.append(" AND customer_id = :customerId");
-        }
-        if (query.status() != null) {
-            sql.append(" AND status = :status");
-        }
-        if (query.type() != null) {
-            sql.append(" AND type = :type");
-        }
-        sql.append(" ORDER BY refund_key DESC LIMIT :limit");
-        List<Keyed> rows = db.read(handle -> {
-            Query select = handle.createQuery(sql.toString())
-                    .bind("before", query.beforeKey())
-                    .bind("limit", query.limit() + 1);
-            if (query.orderId() != null) {
-                select.bind("orderId", query.orderId());
-            }
-            if (query.customerId() != null) {
-                select.bind("customerId", query.customerId());
-            }
-            if (query.status() != null) {
-                select.bind("status", Rows.wire(query.status()));
-            }
-            if (query.type() != null) {
-                select.bind("type", Rows.wire(query.type()));
-            }
-            return select.map((row, context) -> new Keyed(row.getLong("refund_key"), Rows.refund(row))).list();
-        });
-        boolean more = rows.size() > query.limit();
-        List<Keyed> page = more ? rows.subList(0, query.limit()) : rows;
-        return new Page<>(page.stream().map(Keyed::refund).toList(),
-                more ? OptionalLong.of(page.get(page.size() - 1).key()) : OptionalLong.empty());
+        PageQuery select = new PageQuery("SELECT " + Rows.REFUND_COLUMNS + " FROM refunds", "refund_key",
+                query.beforeKey())
+                .filter("order_id", query.orderId())
+                .filter("customer_id", query.customerId())
+                .filter("status", query.status())
+                .filter("type", query.type());
+        List<Keyed> rows = db.read(handle -> select.fetch(handle, query.limit(),
+                (row, context) -> new Keyed(row.getLong("refund_key"), Rows.refund(row))));
+        Page<Keyed> page = PageQuery.page(rows, query.limit(), Keyed::key);
+        return new Page<>(page.items().stream().map(Keyed::refund).toList(), page.nextKey());
     }
 
     @Override

@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,29 +38,24 @@ class MySqlImportChunkTest {
     @RegisterExtension
     static final MySqlServerExtension MYSQL = MySqlServerExtension.create();
 
-    private static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabase DATABASE = new TestDatabase(MYSQL);
+
     /** A pool whose driver reports every statement it sends ({@link StatementCounter}). */
     private static HikariDataSource counted;
 
     @BeforeAll
-    static void createDatabase() {
-        database = TestDatabase.create(MYSQL);
+    static void openCountedPool() {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(database.url() + "&queryInterceptors=" + StatementCounter.class.getName());
+        config.setJdbcUrl(DATABASE.url() + "&queryInterceptors=" + StatementCounter.class.getName());
         MySqlDataSources.requiredProperties().forEach(config::addDataSourceProperty);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         counted = new HikariDataSource(config);
     }
 
     @AfterAll
-    static void closeDatabase() {
+    static void closeCountedPool() {
         counted.close();
-        database.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        database.empty();
     }
 
     private static NewOrder numbered(int i, Instant placedAt) {
@@ -120,7 +114,7 @@ class MySqlImportChunkTest {
 
     @Test
     void forEachPlacedBetweenStreamsEveryOrderOnceWithItsItemsInLineOrder() {
-        RecordingDataSource recording = new RecordingDataSource(database.dataSource());
+        RecordingDataSource recording = new RecordingDataSource(DATABASE.dataSource());
         try (MySqlRecordStore store = MySqlRecordStore.on(recording, Clock.systemUTC(), SchemaMigration.VALIDATE)) {
             Instant day = Instant.parse("2025-11-16T00:00:00Z");
             ImportRun run = store.imports().create(anImport().build());

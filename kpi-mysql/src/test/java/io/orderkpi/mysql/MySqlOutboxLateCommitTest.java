@@ -18,9 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,31 +31,17 @@ class MySqlOutboxLateCommitTest {
     @RegisterExtension
     static final MySqlServerExtension MYSQL = MySqlServerExtension.create();
 
-    private static TestDatabase database;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabase.create(MYSQL);
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        database.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        database.empty();
-    }
+    @RegisterExtension
+    static final TestDatabase DATABASE = new TestDatabase(MYSQL);
 
     private static long checkpointOf(String subscriber) {
-        return database.jdbi().withHandle(handle -> handle.createQuery(
+        return DATABASE.jdbi().withHandle(handle -> handle.createQuery(
                 "SELECT delivered_upto FROM outbox_checkpoints WHERE subscriber = :s").bind("s", subscriber)
                 .mapTo(Long.class).findOne().orElse(0L));
     }
 
     private static long deliveredRowsOf(String subscriber) {
-        return database.jdbi().withHandle(handle -> handle.createQuery(
+        return DATABASE.jdbi().withHandle(handle -> handle.createQuery(
                 "SELECT COUNT(*) FROM outbox_delivered WHERE subscriber = :s").bind("s", subscriber)
                 .mapTo(Long.class).one());
     }
@@ -66,11 +49,10 @@ class MySqlOutboxLateCommitTest {
     @Test
     void anEventCommittedAfterALaterDeliveredSequenceIsStillDeliveredAndNeverPassedByTheCheckpoint()
             throws Exception {
-        RecordingDataSource slowSide = new RecordingDataSource(database.dataSource());
+        RecordingDataSource slowSide = new RecordingDataSource(DATABASE.dataSource());
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try (MySqlRecordStore slow = MySqlRecordStore.on(slowSide, Clock.systemUTC(), SchemaMigration.VALIDATE);
-                MySqlRecordStore store = MySqlRecordStore.on(database.dataSource(), Clock.systemUTC(),
-                        SchemaMigration.VALIDATE)) {
+                MySqlRecordStore store = DATABASE.store()) {
             Order early = store.orders().insert(aNewOrder("EARLY-1"), List.of());
             Order late = store.orders().insert(aNewOrder("LATE-1"), List.of());
 
@@ -113,8 +95,7 @@ class MySqlOutboxLateCommitTest {
 
     @Test
     void theCheckpointFollowsContiguousDeliveriesSoBookkeepingStaysSmall() {
-        try (MySqlRecordStore store = MySqlRecordStore.on(database.dataSource(), Clock.systemUTC(),
-                SchemaMigration.VALIDATE)) {
+        try (MySqlRecordStore store = DATABASE.store()) {
             for (int i = 0; i < 5; i++) {
                 store.orders().insert(aNewOrder("C-" + i), List.of(anEvent("c" + i)));
             }

@@ -32,9 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -52,25 +49,11 @@ class MySqlRecordStoreDataTest {
     /** 64 UTF-16 units, the longest refund_id, of four-byte characters. */
     private static final String MAX_REFUND_ID = EMOJI.repeat(RefundRequest.MAX_REFUND_ID / 2);
 
-    private static TestDatabase database;
-
-    @BeforeAll
-    static void createDatabase() {
-        database = TestDatabase.create(MYSQL);
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        database.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        database.empty();
-    }
+    @RegisterExtension
+    static final TestDatabase DATABASE = new TestDatabase(MYSQL);
 
     private static MySqlRecordStore store() {
-        return MySqlRecordStore.on(database.dataSource(), Clock.systemUTC(), SchemaMigration.VALIDATE);
+        return DATABASE.store();
     }
 
     /** {@code text} repeated and cut to exactly {@code codePoints} code points. */
@@ -164,7 +147,7 @@ class MySqlRecordStoreDataTest {
         Instant micros = Instant.parse("2025-03-30T02:30:00.123456Z");
         TimeZone jvmZone = TimeZone.getDefault();
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(database.url());
+        config.setJdbcUrl(DATABASE.url());
         MySqlDataSources.requiredProperties().forEach(config::addDataSourceProperty);
         config.setConnectionInitSql("SET time_zone = '+09:00'");
         HikariDataSource farEast = new HikariDataSource(config);
@@ -190,7 +173,7 @@ class MySqlRecordStoreDataTest {
             store.orders().forEachPlacedBetween(micros.plusNanos(1_000), micros.plusSeconds(1), after::add);
             assertThat(after).isEmpty();
         }
-        String raw = database.jdbi().withHandle(handle -> handle.createQuery(
+        String raw = DATABASE.jdbi().withHandle(handle -> handle.createQuery(
                 "SELECT CAST(placed_at AS CHAR) FROM orders WHERE id = :id").bind("id", stored.id())
                 .mapTo(String.class).one());
         assertThat(raw).as("stored as UTC").isEqualTo("2025-03-30 02:30:00.123456");

@@ -99,6 +99,16 @@ final class Db {
         void bind(PreparedStatement statement, T row) throws SQLException;
     }
 
+    /**
+     * Thrown by a step that lost a race it can only win by starting again (a unique key taken by a
+     * transaction that committed meanwhile): {@link #inTransaction} rolls back and reruns the step.
+     */
+    static final class Conflict extends RuntimeException {
+        Conflict(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
     /** A driver failure of {@link #batch}, translated like Jdbi's own. */
     static final class BatchFailure extends RuntimeException {
         BatchFailure(SQLException cause) {
@@ -141,8 +151,8 @@ final class Db {
         for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, step);
-            } catch (JdbiException | BatchFailure e) {
-                if (attempt < ATTEMPTS && isRetryable(e)) {
+            } catch (JdbiException | BatchFailure | Conflict e) {
+                if (attempt < ATTEMPTS && (e instanceof Conflict || isRetryable(e))) {
                     backOff(attempt);
                     continue;
                 }

@@ -48,10 +48,10 @@ final class MySqlOrders implements OrderRecords {
             + "updated_at) VALUES (:orderNumber, :customerId, :customerName, :customerEmail, :status, :totalCents, "
             + ":currency, :placedAt, :importId, :importChunk, :now, :now)";
 
-    /** {@link #INSERT_ORDER} with positional parameters, leaving an existing order number alone. */
+    /** {@link #INSERT_ORDER} with positional parameters. */
     private static final String CHUNK_ORDER = "INSERT INTO orders (order_number, customer_id, customer_name, "
             + "customer_email, status, total_cents, currency, placed_at, import_id, import_chunk, created_at, "
-            + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id";
+            + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Db db;
     private final MySqlOutbox outbox;
@@ -105,20 +105,26 @@ final class MySqlOrders implements OrderRecords {
             for (ImportChunk.Row row : chunk.orders()) {
                 candidates.putIfAbsent(row.order().orderNumber(), row.order());
             }
-            // Multi-row statements (rewriteBatchedStatements); an existing number is left as it is.
-            Db.batch(handle, CHUNK_ORDER, List.copyOf(candidates.values()), (statement, order) -> {
-                bindOrder(statement, order, now);
-                statement.setString(9, chunk.importId());
-                statement.setLong(10, chunk.index());
-            });
-            // The rows tagged with this chunk are the ones it inserted: it is applied once.
+            // Skip-existing: the numbers already stored are left out; the rest go in multi-row
+            // statements (rewriteBatchedStatements). A number another import commits in between
+            // fails the insert on the unique key, and the whole step runs again (Db.Conflict).
+            // Cheaper than INSERT ... ON DUPLICATE KEY UPDATE, which costs the server twice as much.
+            Set<String> existing = existing(handle, List.copyOf(candidates.keySet()));
+            List<NewOrder> fresh = candidates.values().stream()
+                    .filter(order -> !existing.contains(order.orderNumber())).toList();
+            try {
+                Db.batch(handle, CHUNK_ORDER, fresh, (statement, order) -> {
+                    bindOrder(statement, order, now);
+                    statement.setString(9, chunk.importId());
+                    statement.setLong(10, chunk.index());
+                });
+            } catch (Db.BatchFailure e) {
+                throw Db.isDuplicateKey(e) ? new Db.Conflict(e) : e;
+            }
             Map<String, Long> insertedIds = new HashMap<>();
-            for (List<String> numbers : partition(new ArrayList<>(candidates.keySet()))) {
-                handle.createQuery("SELECT id, order_number FROM orders WHERE order_number IN (<numbers>) "
-                        + "AND import_id = :importId AND import_chunk = :chunk")
+            for (List<String> numbers : partition(fresh.stream().map(NewOrder::orderNumber).toList())) {
+                handle.createQuery("SELECT id, order_number FROM orders WHERE order_number IN (<numbers>)")
                         .bindList("numbers", numbers)
-                        .bind("importId", chunk.importId())
-                        .bind("chunk", chunk.index())
                         .map((row, context) -> Map.entry(row.getString("order_number"), row.getLong("id")))
                         .forEach(entry -> insertedIds.put(entry.getKey(), entry.getValue()));
             }
@@ -165,17 +171,17 @@ final class MySqlOrders implements OrderRecords {
     @Override
     public Set<String> existingOrderNumbers(Collection<String> orderNumbers) {
         List<String> asked = List.copyOf(new HashSet<>(orderNumbers));
-        if (asked.isEmpty()) {
-            return Set.of();
+        return asked.isEmpty() ? Set.of() : db.read(handle -> Set.copyOf(existing(handle, asked)));
+    }
+
+    /** Which of {@code numbers} are stored (committed, or written by this transaction). */
+    private static Set<String> existing(Handle handle, List<String> numbers) {
+        Set<String> existing = new HashSet<>();
+        for (List<String> part : partition(numbers)) {
+            existing.addAll(handle.createQuery("SELECT order_number FROM orders WHERE order_number IN (<numbers>)")
+                    .bindList("numbers", part).mapTo(String.class).list());
         }
-        return db.read(handle -> {
-            Set<String> existing = new HashSet<>();
-            for (List<String> part : partition(asked)) {
-                existing.addAll(handle.createQuery("SELECT order_number FROM orders WHERE order_number IN (<numbers>)")
-                        .bindList("numbers", part).mapTo(String.class).list());
-            }
-            return Set.copyOf(existing);
-        });
+        return existing;
     }
 
     @Override

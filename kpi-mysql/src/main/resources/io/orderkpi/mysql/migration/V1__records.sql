@@ -20,8 +20,7 @@ CREATE TABLE orders (
   failed_at         DATETIME(6)  NULL,
   failure_reason    TEXT         NULL,
   payment_reference VARCHAR(255) NULL,
-  -- Which import chunk stored the order (NULL when inserted one by one): a chunk tells the rows it
-  -- inserted from those that existed by this tag, without a round trip per row.
+  -- Which import chunk stored the order (NULL when inserted one by one): provenance.
   import_id         VARCHAR(64)  NULL,
   import_chunk      BIGINT       NULL,
   created_at        DATETIME(6)  NOT NULL,

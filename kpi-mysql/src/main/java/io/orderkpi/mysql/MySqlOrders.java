@@ -100,7 +100,7 @@ final class MySqlOrders implements OrderRecords {
                 return new ChunkOutcome(false, List.of(), List.of(), run);
             }
             Instant now = db.now();
-            // First occurrence wins inside the chunk; the unique key decides against stored orders.
+            // First occurrence wins inside the chunk.
             Map<String, NewOrder> candidates = new LinkedHashMap<>();
             for (ImportChunk.Row row : chunk.orders()) {
                 candidates.putIfAbsent(row.order().orderNumber(), row.order());

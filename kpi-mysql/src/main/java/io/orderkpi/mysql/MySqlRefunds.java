@@ -101,12 +101,16 @@ final class MySqlRefunds implements RefundRecords {
                 .bind("refundId", refundId).map((row, context) -> Rows.refund(row)).findOne();
     }
 
+    /** A refund and its order, both locked until commit. */
+    private record Locked(Order order, Refund refund) {
+    }
+
     /** The refund's order locked, then the refund locked: the lock order of every refund step. */
-    private static Refund lockOrderThenRefund(Handle handle, String refundId) {
+    private static Locked lockOrderThenRefund(Handle handle, String refundId) {
         Refund unlocked = find(handle, refundId, false)
                 .orElseThrow(() -> new NoSuchElementException("No refund with id " + refundId));
-        lockOrder(handle, unlocked.orderId());
-        return find(handle, refundId, true).orElseThrow();
+        Order order = lockOrder(handle, unlocked.orderId());
+        return new Locked(order, find(handle, refundId, true).orElseThrow());
     }
 
     @Override
@@ -144,13 +148,14 @@ final class MySqlRefunds implements RefundRecords {
         List<NewEvent> toAppend = List.copyOf(events);
         return db.inTransaction(handle -> {
             Db.enterFence(handle);
-            Refund refund = lockOrderThenRefund(handle, refundId);
+            Locked locked = lockOrderThenRefund(handle, refundId);
+            Refund refund = locked.refund();
             if (refund.status() == RefundStatus.COMPLETED) {
                 return refund;
             }
             Instant now = db.now();
             Refund completed = refund.completed(paymentReference, Db.micros(processedAt), now);
-            Order order = lockOrder(handle, refund.orderId());
+            Order order = locked.order();
             Money refunded = Money.ofCents(handle.createQuery("SELECT COALESCE(SUM(amount_cents), 0) FROM refunds "
                     + "WHERE order_id = :orderId AND status = 'completed'")
                     .bind("orderId", order.id()).mapTo(Long.class).one()).plus(completed.amount());
@@ -171,7 +176,7 @@ final class MySqlRefunds implements RefundRecords {
         return db.inTransaction(handle -> {
             Db.enterFence(handle);
             // The order stays as it is, but its row lock keeps its events in commit order.
-            Refund refund = lockOrderThenRefund(handle, refundId);
+            Refund refund = lockOrderThenRefund(handle, refundId).refund();
             if (refund.status() == RefundStatus.FAILED) {
                 return refund;
             }

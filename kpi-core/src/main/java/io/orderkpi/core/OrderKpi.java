@@ -9,34 +9,42 @@ import io.orderkpi.core.importer.ImportOptions;
 import io.orderkpi.core.importer.ImportRun;
 import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.importer.OrderImporter;
-import io.orderkpi.core.memory.MemoryJobQueue;
+import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.memory.MemoryKpiStore;
+import io.orderkpi.core.memory.MemoryLease;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.metrics.OrderKpiMetrics;
 import io.orderkpi.core.notification.LogNotifier;
 import io.orderkpi.core.notification.NotificationService;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
+import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.queue.RetryPolicy;
 import io.orderkpi.core.refund.RefundService;
-import io.orderkpi.core.spi.JobQueue;
+import io.orderkpi.core.spi.JobStore;
 import io.orderkpi.core.spi.KpiStore;
+import io.orderkpi.core.spi.Lease;
 import io.orderkpi.core.spi.Notifier;
 import io.orderkpi.core.spi.PaymentGateway;
 import io.orderkpi.core.spi.RecordStore;
 import io.orderkpi.core.spi.StockService;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.workflow.OrderWorkflow;
 import io.orderkpi.core.workflow.SimulatedPaymentGateway;
 import io.orderkpi.core.workflow.SimulatedStockService;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,14 +54,16 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OrderKPI, wired: records, KPIs, queue, importer, workflow, analytics, refunds, notifications and
- * the outbox relay that connects them. Built by {@link #builder()} with in-memory defaults for
- * every part; a built instance runs its queue workers and relay, and has swept unfinished work
- * (orders in an intermediate status, imports, refunds, notifications) back into the queues.
+ * OrderKPI, wired: records, KPIs, the job store and its workers, importer, workflow, analytics,
+ * refunds, notifications and the outbox relay that connects them. Built by {@link #builder()} with
+ * in-memory defaults for every part; a built instance runs its workers and relay, and has swept
+ * unfinished work (orders in an intermediate status, imports, refunds, notifications) back into
+ * the queues.
  *
  * <pre>{@code
  * try (OrderKpi kpi = OrderKpi.builder().build()) {
@@ -75,7 +85,8 @@ public final class OrderKpi implements AutoCloseable {
     private final ZoneId zone;
     private final RecordStore records;
     private final KpiStore kpis;
-    private final JobQueue queue;
+    private final JobStore jobs;
+    private final WorkerEngine workers;
     private final OrderImporter importer;
     private final OrderWorkflow workflow;
     private final Analytics analytics;
@@ -93,47 +104,95 @@ public final class OrderKpi implements AutoCloseable {
         this.clock = b.clock;
         this.zone = b.zone;
         this.shutdownGrace = b.shutdownGrace;
+        // Everything started so far, stopped in reverse order when a later start step fails, so
+        // a failed build() leaves no thread behind (a server started while its database is down
+        // must exit, not hang on non-daemon workers).
+        Deque<AutoCloseable> started = new ArrayDeque<>();
         List<AutoCloseable> created = new ArrayList<>();
-        this.records = b.records != null ? b.records : own(created, new MemoryRecordStore(clock));
-        this.kpis = b.kpis != null ? b.kpis
-                : own(created, MemoryKpiStore.builder().clock(clock).retention(b.retention).build());
-        // The default queue keeps real time: its retry delays must elapse even under a fixed clock.
-        this.queue = b.queue != null ? b.queue : own(created, MemoryJobQueue.builder()
-                .retryPolicy(new RetryPolicy(b.jobAttempts, Duration.ofSeconds(1), Duration.ofMinutes(1)))
-                .shutdownGrace(b.shutdownGrace).build());
-        this.owned = created;
-        StockService stock = b.stock != null ? b.stock : SimulatedStockService.builder().seed(b.seed)
-                .failureProbability(b.stockFailureRate).build();
-        PaymentGateway payments = b.payments != null ? b.payments : SimulatedPaymentGateway.builder().seed(b.seed)
-                .chargeFailureProbability(b.paymentFailureRate).refundFailureProbability(b.refundFailureRate).build();
+        try {
+            this.records = b.records != null ? b.records : own(created, new MemoryRecordStore(clock));
+            this.kpis = b.kpis != null ? b.kpis
+                    : own(created, MemoryKpiStore.builder().clock(clock).retention(b.retention).build());
+            // The default job store keeps real time, as the engine does: retry delays and leases must
+            // elapse even under a fixed clock.
+            this.jobs = b.jobs != null ? b.jobs : own(created, new MemoryJobStore());
+            this.owned = created;
+            created.forEach(started::push);
+            this.workers = WorkerEngine.builder(jobs)
+                    .retryPolicy(new RetryPolicy(b.jobAttempts, Duration.ofSeconds(1), Duration.ofMinutes(1)))
+                    .lease(b.jobLease).shutdownGrace(b.shutdownGrace).consumerId(b.nodeId).build();
+            StockService stock = b.stock != null ? b.stock : SimulatedStockService.builder().seed(b.seed)
+                    .failureProbability(b.stockFailureRate).build();
+            PaymentGateway payments = b.payments != null ? b.payments : SimulatedPaymentGateway.builder().seed(b.seed)
+                    .chargeFailureProbability(b.paymentFailureRate).refundFailureProbability(b.refundFailureRate)
+                    .build();
 
-        this.importer = OrderImporter.builder(records, queue).clock(clock).zone(zone).currency(b.currency)
-                .spoolDirectory(b.spoolDirectory).build();
-        this.workflow = new OrderWorkflow(records, stock, payments, clock);
-        this.analytics = new Analytics(records, kpis, zone);
-        this.refunds = new RefundService(records, payments, clock);
-        List<Notifier> notifiers = b.notifiers.isEmpty() ? List.of(new LogNotifier()) : b.notifiers;
-        this.notifications = new NotificationService(records, queue, notifiers, clock);
-        List<EventSubscriber> subscribers = new ArrayList<>(List.of(analytics, notifications));
-        subscribers.addAll(b.subscribers);
-        this.relay = new OutboxRelay(records.outbox(), subscribers, clock, b.relayRetry, Duration.ofMillis(50));
+            this.importer = OrderImporter.builder(records, workers).clock(clock).zone(zone).currency(b.currency)
+                    .spoolDirectory(b.spoolDirectory).owner(b.nodeId).chunkAttempts(b.jobAttempts).build();
+            started.push(importer);
+            this.workflow = new OrderWorkflow(records, stock, payments, clock);
+            this.analytics = new Analytics(records, kpis, zone);
+            this.refunds = new RefundService(records, payments, clock);
+            List<Notifier> notifiers = b.notifiers.isEmpty() ? List.of(new LogNotifier()) : b.notifiers;
+            this.notifications = new NotificationService(records, workers, notifiers, clock);
+            List<EventSubscriber> subscribers = new ArrayList<>(List.of(analytics, notifications));
+            subscribers.addAll(b.subscribers);
+            this.relay = OutboxRelay.builder(records.outbox(), b.lease != null ? b.lease : new MemoryLease())
+                    .subscribers(subscribers).holder(b.nodeId).clock(clock).retry(b.relayRetry)
+                    .leaseDuration(b.jobLease).build();
 
-        workflow.register(queue);
-        refunds.register(queue);
-        notifications.register();
-        importer.addListener(new ProcessImportedOrders());
-        analytics.checkZone();
-        if (b.meterRegistry != null) {
-            OrderKpiMetrics.bind(b.meterRegistry, queue, relay, analytics, importer);
+            workflow.register(workers);
+            refunds.register(workers);
+            notifications.register();
+            importer.addListener(new ProcessImportedOrders());
+            startStep("checking the KPI store", analytics::checkZone);
+            if (b.meterRegistry != null) {
+                OrderKpiMetrics.bind(b.meterRegistry, jobs, relay, analytics, importer);
+            }
+            startStep("starting the workers", () -> workers.start(b.workers));
+            started.push(() -> workers.shutdown(Duration.ZERO));
+            startStep("starting the outbox relay", relay::start);
+            started.push(relay);
+            this.historyRetention = b.historyRetention;
+            this.purger = historyRetention.isZero() ? null : startPurger();
+            if (purger != null) {
+                started.push(purger::shutdownNow);
+            }
+            SweepReport sweep = startStep("sweeping unfinished work from the record store", this::sweep);
+            LOG.info("OrderKPI started (node {}, zone {}, currency {}); sweep queued {} order(s), {} import(s), "
+                    + "{} refund(s), {} notification(s)", b.nodeId, zone, b.currency, sweep.orders(), sweep.imports(),
+                    sweep.refunds(), sweep.notifications());
+        } catch (RuntimeException | Error e) {
+            stopAll(started, e);
+            throw e;
         }
-        queue.start(b.workers);
-        relay.start();
-        this.historyRetention = b.historyRetention;
-        this.purger = historyRetention.isZero() ? null : startPurger();
-        SweepReport sweep = sweep();
-        LOG.info("OrderKPI started (zone {}, currency {}); sweep queued {} order(s), {} import(s), {} refund(s), "
-                + "{} notification(s)", zone, b.currency, sweep.orders(), sweep.imports(), sweep.refunds(),
-                sweep.notifications());
+    }
+
+    /** Runs one start step; a failure says which step, keeping the original as its cause. */
+    private static <T> T startStep(String what, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (StoreUnavailableException e) {
+            throw new StoreUnavailableException("OrderKPI could not start (" + what + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static void startStep(String what, Runnable step) {
+        startStep(what, () -> {
+            step.run();
+            return null;
+        });
+    }
+
+    private static void stopAll(Deque<AutoCloseable> started, Throwable failure) {
+        while (!started.isEmpty()) {
+            AutoCloseable resource = started.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T resource) {
@@ -163,8 +222,8 @@ public final class OrderKpi implements AutoCloseable {
     private void purgeHistoryLogged() {
         try {
             PurgeReport report = purgeHistory();
-            LOG.info("History retention removed {} outbox event(s), {} notification(s), {} import(s)",
-                    report.events(), report.notifications(), report.imports());
+            LOG.info("History retention removed {} outbox event(s), {} notification(s), {} import(s), {} failed job(s)",
+                    report.events(), report.notifications(), report.imports(), report.failedJobs());
         } catch (RuntimeException e) {
             LOG.warn("History retention failed, retrying at the next run: {}", e.toString());
         }
@@ -173,19 +232,21 @@ public final class OrderKpi implements AutoCloseable {
     /**
      * Applies the history retention now (it also runs once an hour): removes what was finished
      * before the retention period, measured on this instance's clock: outbox events delivered to
-     * every relay subscriber (never dead-lettered or pending ones), sent or failed notifications
-     * and completed or failed imports. Failed jobs are not purged: the {@link JobQueue} SPI has no
-     * purge by age. Does nothing when the retention is zero (keep forever).
+     * every subscriber registered in the record store, this instance's and those of every other
+     * process sharing it (never dead-lettered, held or pending ones), sent or failed notifications,
+     * completed or failed imports, and failed jobs. Does nothing when the retention is zero (keep
+     * forever).
      */
     public PurgeReport purgeHistory() {
         if (historyRetention.isZero()) {
             return PurgeReport.NONE;
         }
         Instant cutoff = clock.instant().minus(historyRetention);
-        int events = records.outbox().purgeDelivered(cutoff, relay.subscriberNames());
+        int events = records.outbox().purgeDelivered(cutoff);
         int purgedNotifications = records.notifications().purgeFinished(cutoff);
         int imports = records.imports().purgeFinished(cutoff);
-        return new PurgeReport(events, purgedNotifications, imports);
+        int failedJobs = jobs.purgeFailed(cutoff);
+        return new PurgeReport(events, purgedNotifications, imports, failedJobs);
     }
 
     /**
@@ -194,7 +255,7 @@ public final class OrderKpi implements AutoCloseable {
      * (every handler is idempotent and processing jobs are deduplicated per order).
      */
     public SweepReport sweep() {
-        int orders = workflow.resumeInProgress(queue);
+        int orders = workflow.resumeInProgress(workers);
         int imports = importer.resumeUnfinished().size();
         int refundJobs = refunds.enqueueUnfinished();
         int notificationJobs = notifications.resumePending();
@@ -220,11 +281,11 @@ public final class OrderKpi implements AutoCloseable {
     }
 
     private boolean isIdle() {
-        boolean queuesIdle = queue.stats().values().stream().allMatch(s -> s.pending() == 0 && s.running() == 0);
+        boolean queuesIdle = jobs.stats().values().stream().allMatch(s -> s.pending() == 0 && s.running() == 0);
         return queuesIdle && relay.subscriberNames().stream()
                 .allMatch(name -> records.outbox().pending(name, 1).isEmpty())
                 // A subscriber may have queued work (notifications) while being delivered to.
-                && queue.stats().values().stream().allMatch(s -> s.pending() == 0 && s.running() == 0);
+                && jobs.stats().values().stream().allMatch(s -> s.pending() == 0 && s.running() == 0);
     }
 
     /** Stores one new order (validated by the caller, as a CSV row is); it waits for {@link #process}. */
@@ -234,7 +295,7 @@ public final class OrderKpi implements AutoCloseable {
 
     /** Queues an order for the workflow (deduplicated per order); returns the job id. */
     public UUID process(long orderId) {
-        return workflow.enqueue(queue, orderId);
+        return workflow.enqueue(workers, orderId);
     }
 
     /**
@@ -267,8 +328,8 @@ public final class OrderKpi implements AutoCloseable {
             }
             try {
                 outcome.inserted().stream().filter(order -> !order.status().isFinal())
-                        .forEach(order -> workflow.enqueue(queue, order.id()));
-            } catch (IllegalStateException shuttingDown) {
+                        .forEach(order -> workflow.enqueue(workers, order.id()));
+            } catch (QueueClosedException shuttingDown) {
                 // A chunk finished during shutdown: its orders stay pending for process-pending.
                 LOG.warn("Import {}: orders of a chunk applied during shutdown were not queued ({}); "
                         + "queue them with process-pending", outcome.run().importId(), shuttingDown.getMessage());
@@ -292,8 +353,14 @@ public final class OrderKpi implements AutoCloseable {
         return kpis;
     }
 
-    public JobQueue queue() {
-        return queue;
+    /** The job store: queue counters, pause flags and the failed list, shared by every process using it. */
+    public JobStore jobs() {
+        return jobs;
+    }
+
+    /** This instance's worker engine over {@link #jobs()}: enqueue, and the workers' own lifecycle. */
+    public WorkerEngine workers() {
+        return workers;
     }
 
     public OrderImporter importer() {
@@ -321,7 +388,7 @@ public final class OrderKpi implements AutoCloseable {
     }
 
     /**
-     * Stops taking work: the importer's parsers stop, the relay stops, the queue's running jobs
+     * Stops taking work: the importer's parsers stop, the relay stops, the workers' running jobs
      * finish within the grace period (the rest stay queued); then the stores this instance created
      * are closed. Idempotent.
      */
@@ -340,7 +407,7 @@ public final class OrderKpi implements AutoCloseable {
         // queue that is shutting down. Events of jobs that finish during the grace period stay
         // in the outbox and are delivered at the next start.
         relay.close();
-        queue.shutdown(shutdownGrace);
+        workers.shutdown(shutdownGrace);
         for (AutoCloseable resource : owned) {
             try {
                 resource.close();
@@ -357,7 +424,9 @@ public final class OrderKpi implements AutoCloseable {
     public static final class Builder {
         private RecordStore records;
         private KpiStore kpis;
-        private JobQueue queue;
+        private Lease lease;
+        private JobStore jobs;
+        private Duration jobLease = Duration.ofSeconds(60);
         private StockService stock;
         private PaymentGateway payments;
         private Clock clock = Clock.systemUTC();
@@ -377,8 +446,33 @@ public final class OrderKpi implements AutoCloseable {
         private double paymentFailureRate = SimulatedPaymentGateway.DEFAULT_CHARGE_FAILURE_PROBABILITY;
         private double refundFailureRate = SimulatedPaymentGateway.DEFAULT_REFUND_FAILURE_PROBABILITY;
         private Object meterRegistry;
+        private String nodeId = defaultNodeId();
 
         private Builder() {
+        }
+
+        /**
+         * This process's name among the nodes sharing the stores (default: host, process id and a
+         * random suffix): the owner of the imports it reads and the holder of its relay's delivery
+         * leases (at most 128 characters). Every live node needs its own.
+         */
+        public Builder nodeId(String value) {
+            Objects.requireNonNull(value, "nodeId");
+            if (value.isBlank()) {
+                throw new IllegalArgumentException("nodeId must not be blank");
+            }
+            this.nodeId = value;
+            return this;
+        }
+
+        private static String defaultNodeId() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+            return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         }
 
         /** The system of record (default: in memory). */
@@ -393,9 +487,36 @@ public final class OrderKpi implements AutoCloseable {
             return this;
         }
 
-        /** The job queue, not started yet (default: in memory). */
-        public Builder queue(JobQueue value) {
-            this.queue = Objects.requireNonNull(value, "queue");
+        /**
+         * The job store (default: in memory). A store passed in may be shared with other
+         * processes; this instance runs its own worker engine over it, and leaves it open.
+         */
+        public Builder jobs(JobStore value) {
+            this.jobs = Objects.requireNonNull(value, "jobs");
+            return this;
+        }
+
+        /**
+         * How long a claimed job stays with this instance without a lease extension
+         * (ORDERKPI_CLAIM_IDLE_SECONDS; default 60 s): after a crash, another process sharing the
+         * job store takes its jobs over this long after the last extension. The relay's delivery
+         * leases last as long, so a crashed process's subscribers are taken over in the same time.
+         */
+        public Builder jobLease(Duration value) {
+            Objects.requireNonNull(value, "jobLease");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("jobLease must be positive: " + value);
+            }
+            this.jobLease = value;
+            return this;
+        }
+
+        /**
+         * The leases through which processes sharing the record store agree who delivers to each
+         * subscriber (default: in memory, on the system clock, so instances of one JVM may share it).
+         */
+        public Builder lease(Lease value) {
+            this.lease = Objects.requireNonNull(value, "lease");
             return this;
         }
 
@@ -435,8 +556,8 @@ public final class OrderKpi implements AutoCloseable {
         }
 
         /**
-         * How long delivered outbox events, sent or failed notifications and finished imports are
-         * kept (default 90 days; zero = forever). See {@link OrderKpi#purgeHistory()}.
+         * How long delivered outbox events, sent or failed notifications, finished imports and
+         * failed jobs are kept (default 90 days; zero = forever). See {@link OrderKpi#purgeHistory()}.
          */
         public Builder historyRetention(Duration value) {
             Objects.requireNonNull(value, "historyRetention");
@@ -483,7 +604,10 @@ public final class OrderKpi implements AutoCloseable {
             return this;
         }
 
-        /** Retries of a subscriber that throws before its event is dead-lettered. */
+        /**
+         * Retries of a subscriber that throws before its event is dead-lettered. A subscriber whose
+         * store is unavailable is not retried by this policy: its delivery waits for the store.
+         */
         public Builder relayRetry(RetryPolicy value) {
             this.relayRetry = Objects.requireNonNull(value, "relayRetry");
             return this;

@@ -10,6 +10,7 @@ import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.importer.ImportOptions;
+import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.memory.MemoryKpiStore;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;
@@ -18,17 +19,24 @@ import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;
 import io.orderkpi.core.order.OrderItem;
 import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.core.queue.FailedJob;
+import io.orderkpi.core.queue.JobRequest;
+import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.queue.QueueNames;
+import io.orderkpi.core.spi.KpiStore;
+import io.orderkpi.core.spi.OrderRecords;
+import io.orderkpi.core.spi.RecordStore;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,10 +54,9 @@ class OrderKpiTest {
         return OrderKpi.builder().simulation(1, 0, 0, 0).spoolDirectory(dir).shutdownGrace(Duration.ofSeconds(5));
     }
 
-    @Test
-    void processesACreatedOrderAndDeliversItsEventsToAnExtraSubscriber() {
-        List<EventType> seen = new CopyOnWriteArrayList<>();
-        EventSubscriber audit = new EventSubscriber() {
+    /** An application's own subscriber, {@code audit}. */
+    static EventSubscriber audit(Consumer<OutboxEvent> handler) {
+        return new EventSubscriber() {
             @Override
             public String name() {
                 return "audit";
@@ -57,9 +64,15 @@ class OrderKpiTest {
 
             @Override
             public void handle(OutboxEvent event) {
-                seen.add(event.type());
+                handler.accept(event);
             }
         };
+    }
+
+    @Test
+    void processesACreatedOrderAndDeliversItsEventsToAnExtraSubscriber() {
+        List<EventType> seen = new CopyOnWriteArrayList<>();
+        EventSubscriber audit = audit(event -> seen.add(event.type()));
         try (OrderKpi kpi = quiet().subscriber(audit).build()) {
             Order order = kpi.createOrder(newOrder("A-1"));
             kpi.process(order.id());
@@ -92,6 +105,49 @@ class OrderKpiTest {
 
         assertThatThrownBy(() -> quiet().kpis(kpis).build()).isInstanceOf(KpiZoneMismatchException.class)
                 .hasMessageContaining("Europe/Paris");
+    }
+
+    @Test
+    void aStoreDownAtStartFailsBuildNamingItAndLeavesNoThreadRunning() {
+        MemoryKpiStore real = MemoryKpiStore.builder().build();
+        KpiStore down = (KpiStore) Proxy.newProxyInstance(KpiStore.class.getClassLoader(),
+                new Class<?>[] {KpiStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return method.invoke(real, args);
+                    }
+                    throw new StoreUnavailableException("Connection refused: redis://127.0.0.1:1");
+                });
+
+        assertThatThrownBy(() -> quiet().kpis(down).build()).isInstanceOf(StoreUnavailableException.class)
+                .hasMessage("OrderKPI could not start (checking the KPI store): "
+                        + "Connection refused: redis://127.0.0.1:1");
+        assertNoWorkerThreadLeft();
+    }
+
+    @Test
+    void aRecordStoreDownAtTheStartUpSweepStopsTheStartedWorkersAndRelay() {
+        MemoryRecordStore real = new MemoryRecordStore();
+        OrderRecords orders = (OrderRecords) Proxy.newProxyInstance(OrderRecords.class.getClassLoader(),
+                new Class<?>[] {OrderRecords.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("inProgress")) {
+                        throw new StoreUnavailableException("Communications link failure");
+                    }
+                    return method.invoke(real.orders(), args);
+                });
+        RecordStore down = (RecordStore) Proxy.newProxyInstance(RecordStore.class.getClassLoader(),
+                new Class<?>[] {RecordStore.class}, (proxy, method, args) -> method.getName().equals("orders")
+                        ? orders : method.invoke(real, args));
+
+        assertThatThrownBy(() -> quiet().records(down).build()).isInstanceOf(StoreUnavailableException.class)
+                .hasMessage("OrderKPI could not start (sweeping unfinished work from the record store): "
+                        + "Communications link failure");
+        assertNoWorkerThreadLeft();
+    }
+
+    private static void assertNoWorkerThreadLeft() {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .filteredOn(Thread::isAlive).extracting(Thread::getName)
+                .noneMatch(name -> name.startsWith("okpi-")));
     }
 
     @Test
@@ -145,34 +201,6 @@ class OrderKpiTest {
                 .hasMessageContaining("one per queue");
     }
 
-    /** A clock the test moves by hand; kpi-core cannot use kpi-testkit's MutableClock. */
-    static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the test runs in UTC");
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void purgeHistoryRemovesOnlyWhatIsOlderThanTheRetentionAndDelivered() throws Exception {
         SettableClock clock = new SettableClock(Instant.parse("2025-01-01T10:00:00Z"));
@@ -214,6 +242,69 @@ class OrderKpiTest {
             assertThat(records.orders().get(old.id())).as("orders are never history").isPresent();
             assertThat(kpi.purgeHistory()).isEqualTo(PurgeReport.NONE);
         }
+    }
+
+    @Test
+    void purgeHistoryKeepsTheEventsOfARegisteredSubscriberThatNoRunningProcessHas() throws Exception {
+        SettableClock clock = new SettableClock(Instant.parse("2025-01-01T10:00:00Z"));
+        MemoryRecordStore records = new MemoryRecordStore(clock);
+        EventSubscriber audit = audit(event -> { });
+        // A process with the application's audit subscriber ran once and is gone.
+        try (OrderKpi withAudit = quiet().clock(clock).records(records).subscriber(audit).build()) {
+            assertThat(records.outbox().subscribers()).contains("audit", "analytics", "notifications");
+        }
+        try (OrderKpi kpi = quiet().clock(clock).records(records).historyRetention(Duration.ofDays(90)).build()) {
+            Order order = kpi.createOrder(newOrder("OLD-1"));
+            kpi.process(order.id());
+            assertThat(kpi.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            int events = records.outbox().eventsOf(order.id()).size();
+            assertThat(events).isPositive();
+            clock.advance(Duration.ofDays(91));
+
+            assertThat(kpi.purgeHistory().events()).isZero();
+
+            assertThat(records.outbox().eventsOf(order.id())).hasSize(events);
+            assertThat(records.outbox().pending("audit", 100)).hasSize(events);
+        }
+    }
+
+    @Test
+    void purgeHistoryRemovesFailedJobsThatFailedBeforeTheRetention() throws Exception {
+        SettableClock clock = new SettableClock(Instant.parse("2025-01-01T10:00:00Z"));
+        MemoryJobStore jobs = new MemoryJobStore(clock);
+        try (OrderKpi kpi = quiet().clock(clock).jobs(jobs).historyRetention(Duration.ofDays(90)).build()) {
+            // A job type nobody handles fails at once: the quickest way to a failed job.
+            UUID old = kpi.workers().enqueue(JobRequest.of(QueueNames.REFUNDS, "retired-type", "{}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> failedIds(kpi).contains(old));
+
+            clock.advance(Duration.ofDays(90));
+            assertThat(kpi.purgeHistory().failedJobs()).as("failed exactly a retention ago: kept").isZero();
+            UUID recent = kpi.workers().enqueue(JobRequest.of(QueueNames.REFUNDS, "retired-type", "{}"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> failedIds(kpi).contains(recent));
+            clock.advance(Duration.ofMillis(1));
+
+            PurgeReport report = kpi.purgeHistory();
+
+            assertThat(report.failedJobs()).isEqualTo(1);
+            assertThat(failedIds(kpi)).containsExactly(recent);
+            assertThat(kpi.jobs().stats().get(QueueNames.REFUNDS).failed()).isEqualTo(1);
+        }
+    }
+
+    private static List<UUID> failedIds(OrderKpi kpi) {
+        return kpi.jobs().failed(null, null, Long.MAX_VALUE, 100).items().stream().map(FailedJob::id).toList();
+    }
+
+    @Test
+    void aClosedInstanceRefusesNewJobsWithItsOwnException() {
+        OrderKpi kpi = quiet().build();
+        Order order = kpi.createOrder(newOrder("LATE-1"));
+
+        kpi.close();
+
+        assertThatThrownBy(() -> kpi.process(order.id())).isInstanceOf(QueueClosedException.class)
+                .hasMessageContaining(QueueNames.ORDER_PROCESSING).hasMessageContaining("order.process");
+        assertThat(kpi.workers().isRunning()).isFalse();
     }
 
     @Test

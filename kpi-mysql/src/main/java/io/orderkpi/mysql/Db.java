@@ -28,7 +28,7 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * The plumbing every view shares: transactions (READ COMMITTED, retried on deadlock), error
- * translation, UTC instants with microseconds, and the outbox fence. Thread-safe.
+ * translation, UTC instants with microseconds. Thread-safe.
  */
 final class Db {
 
@@ -51,6 +51,9 @@ final class Db {
     Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
+
+    /** The last instant a {@code DATETIME(6)} column holds. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     static Instant micros(Instant instant) {
         return instant.truncatedTo(ChronoUnit.MICROS);
@@ -168,15 +171,6 @@ final class Db {
         } catch (JdbiException | BatchFailure e) {
             throw translate(e);
         }
-    }
-
-    /**
-     * Share-locks the outbox fence: the first lock of every transaction that appends events, taken
-     * before its sequences are, so a fence pass (which locks it exclusively) waits for every
-     * append in flight. Being the first lock, it never closes a deadlock cycle.
-     */
-    static void enterFence(Handle handle) {
-        handle.createQuery("SELECT id FROM outbox_fence WHERE id = 1 LOCK IN SHARE MODE").mapTo(Integer.class).one();
     }
 
     private static void backOff(int attempt) {

@@ -7,11 +7,16 @@ import io.orderkpi.core.importer.ImportState;
 import io.orderkpi.core.importer.RejectedRow;
 import io.orderkpi.core.spi.ChunkOutOfOrderException;
 import io.orderkpi.core.spi.ImportRecords;
+import io.orderkpi.core.spi.Page;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -155,13 +160,71 @@ final class MySqlImports implements ImportRecords {
     }
 
     @Override
-    public ImportRun updateState(String importId, ImportState state, @Nullable String error) {
+    public Page<ImportRun> page(long beforeKey, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1: " + limit);
+        }
+        // The key is the AUTO_INCREMENT insertion column: assigned in creation order, positive.
+        List<Map.Entry<Long, ImportRun>> rows = db.read(handle -> new PageQuery(SELECT_RUN.trim(), "insertion",
+                beforeKey).fetch(handle, limit, (row, context) -> Map.entry(row.getLong("insertion"),
+                        Rows.importRun(row))));
+        Page<Map.Entry<Long, ImportRun>> page = PageQuery.page(rows, limit, Map.Entry::getKey);
+        return new Page<>(page.items().stream().map(Map.Entry::getValue).toList(), page.nextKey());
+    }
+
+    @Override
+    public Optional<ImportRun> updateState(String importId, ImportState from, ImportState to,
+            @Nullable String error) {
         Objects.requireNonNull(importId, "importId");
-        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
         return db.inTransaction(handle -> {
-            ImportRun updated = lockRun(handle, importId).withState(state, error, db.now());
+            ImportRun run = lockRun(handle, importId);
+            if (run.state() != from) {
+                return Optional.<ImportRun>empty();
+            }
+            ImportRun updated = run.withState(to, to == ImportState.FAILED ? error : null, db.now());
             updateRun(handle, updated);
-            return updated;
+            return Optional.of(updated);
+        });
+    }
+
+    @Override
+    public Optional<ImportRun> claim(String importId, @Nullable String expectedOwner, String owner, Instant now) {
+        Objects.requireNonNull(importId, "importId");
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
+        return db.inTransaction(handle -> {
+            ImportRun run = lockRun(handle, importId);
+            if (!Objects.equals(run.owner(), expectedOwner)) {
+                return Optional.<ImportRun>empty();
+            }
+            ImportRun owned = run.ownedBy(owner, Db.micros(now));
+            handle.createUpdate("UPDATE imports SET owner = :owner, heartbeat_at = :now, updated_at = :now "
+                    + "WHERE import_id = :importId")
+                    .bind("owner", owner).bind("now", Db.at(owned.heartbeatAt())).bind("importId", importId)
+                    .execute();
+            return Optional.of(owned);
+        });
+    }
+
+    @Override
+    public Set<String> heartbeat(String owner, Collection<String> importIds, Instant now) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
+        List<String> ids = importIds.stream().distinct().toList();
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return db.inTransaction(handle -> {
+            Set<String> beating = new HashSet<>(handle.createQuery("SELECT import_id FROM imports "
+                    + "WHERE import_id IN (<ids>) AND owner = :owner AND state IN ('queued', 'running') FOR UPDATE")
+                    .bindList("ids", ids).bind("owner", owner).mapTo(String.class).list());
+            if (!beating.isEmpty()) {
+                handle.createUpdate("UPDATE imports SET heartbeat_at = :now WHERE import_id IN (<ids>)")
+                        .bindList("ids", List.copyOf(beating)).bind("now", Db.at(now)).execute();
+            }
+            return beating;
         });
     }
 

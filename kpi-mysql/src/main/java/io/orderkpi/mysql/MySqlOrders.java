@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,9 +69,6 @@ final class MySqlOrders implements OrderRecords {
         Objects.requireNonNull(order, "order");
         List<NewEvent> toAppend = List.copyOf(events);
         return db.inTransaction(handle -> {
-            if (!toAppend.isEmpty()) {
-                Db.enterFence(handle);
-            }
             Instant now = db.now();
             long id;
             try {
@@ -94,7 +92,6 @@ final class MySqlOrders implements OrderRecords {
         Objects.requireNonNull(chunk, "chunk");
         Objects.requireNonNull(eventsOf, "eventsOf");
         return db.inTransaction(handle -> {
-            Db.enterFence(handle);
             ImportRun run = imports.lockRun(handle, chunk.importId());
             if (!MySqlImports.isNextChunk(run, chunk.index())) {
                 return new ChunkOutcome(false, List.of(), List.of(), run);
@@ -196,6 +193,28 @@ final class MySqlOrders implements OrderRecords {
         return PageQuery.page(rows, query.limit(), Order::id);
     }
 
+    /** Walks the {@code (status, id)} index of each in-progress status from {@code afterId}. */
+    @Override
+    public List<Order> inProgress(Instant updatedBefore, long afterId, int limit) {
+        Objects.requireNonNull(updatedBefore, "updatedBefore");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1: " + limit);
+        }
+        List<String> statuses = Arrays.stream(OrderStatus.values()).filter(OrderStatus::isInProgress)
+                .map(Rows::wire).toList();
+        // A cutoff past the column's range (Instant.MAX: "any age") is no condition.
+        boolean anyAge = updatedBefore.isAfter(Db.LATEST);
+        return db.read(handle -> handle.createQuery("SELECT " + Rows.ORDER_COLUMNS + " FROM orders o "
+                + "WHERE o.status IN (<statuses>) AND o.id > :afterId"
+                + (anyAge ? "" : " AND o.updated_at < :before") + " ORDER BY o.id LIMIT :limit")
+                .bindList("statuses", statuses)
+                .bind("afterId", afterId)
+                .bind("before", Db.at(anyAge ? Db.LATEST : updatedBefore))
+                .bind("limit", limit)
+                .map((row, context) -> Rows.order(row, List.of()))
+                .list());
+    }
+
     /**
      * Streams the orders with their items in one forward-only result (fetch size
      * {@code Integer.MIN_VALUE}: the driver hands over rows as they arrive, never the whole result).
@@ -263,9 +282,6 @@ final class MySqlOrders implements OrderRecords {
         from.checkTransition(to);
         List<NewEvent> toAppend = List.copyOf(events);
         return db.inTransaction(handle -> {
-            if (!toAppend.isEmpty()) {
-                Db.enterFence(handle);
-            }
             Instant now = db.now();
             // The compare-and-set: only an order still in `from` moves; its row stays locked until commit.
             // By primary key: left alone, MariaDB may walk the (status, id) index it is changing.

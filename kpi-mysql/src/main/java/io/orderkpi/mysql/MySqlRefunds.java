@@ -14,10 +14,13 @@ import io.orderkpi.core.spi.Page;
 import io.orderkpi.core.spi.RefundQuery;
 import io.orderkpi.core.spi.RefundRecords;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -120,6 +123,24 @@ final class MySqlRefunds implements RefundRecords {
     }
 
     @Override
+    public Set<Long> withCompletedRefunds(Collection<Long> orderIds) {
+        Objects.requireNonNull(orderIds, "orderIds");
+        List<Long> ids = orderIds.stream().distinct().toList();
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return db.read(handle -> {
+            Set<Long> found = new HashSet<>();
+            for (List<Long> part : MySqlOrders.partition(ids)) {
+                found.addAll(handle.createQuery("SELECT DISTINCT order_id FROM refunds "
+                        + "WHERE order_id IN (<ids>) AND status = 'completed'")
+                        .bindList("ids", part).mapTo(Long.class).list());
+            }
+            return found;
+        });
+    }
+
+    @Override
     public List<Refund> ofOrder(long orderId) {
         return db.read(handle -> handle.createQuery(SELECT_REFUND + "WHERE order_id = :orderId ORDER BY refund_key")
                 .bind("orderId", orderId).map((row, context) -> Rows.refund(row)).list());
@@ -147,7 +168,6 @@ final class MySqlRefunds implements RefundRecords {
         Objects.requireNonNull(processedAt, "processedAt");
         List<NewEvent> toAppend = List.copyOf(events);
         return db.inTransaction(handle -> {
-            Db.enterFence(handle);
             Locked locked = lockOrderThenRefund(handle, refundId);
             Refund refund = locked.refund();
             if (refund.status() == RefundStatus.COMPLETED) {
@@ -174,7 +194,6 @@ final class MySqlRefunds implements RefundRecords {
         Objects.requireNonNull(failureReason, "failureReason");
         List<NewEvent> toAppend = List.copyOf(events);
         return db.inTransaction(handle -> {
-            Db.enterFence(handle);
             // The order stays as it is, but its row lock keeps its events in commit order.
             Refund refund = lockOrderThenRefund(handle, refundId).refund();
             if (refund.status() == RefundStatus.FAILED) {

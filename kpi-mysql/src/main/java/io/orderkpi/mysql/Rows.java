@@ -36,7 +36,7 @@ final class Rows {
 
     static final String IMPORT_COLUMNS = "import_id, source_name, sha256, state, dry_run, process_orders, chunk_size, "
             + "started_at, rows_read, imported, skipped_existing, rejected, chunks_applied, chunks_total, source, "
-            + "error, created_at, updated_at, finished_at";
+            + "error, created_at, updated_at, finished_at, owner, heartbeat_at, insertion";
 
     static final String REFUND_COLUMNS = "refund_key, refund_id, order_id, customer_id, type, amount_cents, reason, "
             + "status, failure_reason, payment_reference, processed_at, created_at, updated_at";
@@ -85,7 +85,7 @@ final class Rows {
                         row.getLong("rejected")),
                 row.getLong("chunks_applied"), row.getLong("chunks_total"), row.getString("source"),
                 row.getString("error"), Db.requiredInstant(row, "created_at"), Db.requiredInstant(row, "updated_at"),
-                Db.instant(row, "finished_at"));
+                Db.instant(row, "finished_at"), row.getString("owner"), Db.instant(row, "heartbeat_at"));
     }
 
     static Refund refund(ResultSet row) throws SQLException {

@@ -5,14 +5,17 @@ import static io.orderkpi.testkit.TestEvents.anEvent;
 import static io.orderkpi.testkit.TestOrders.aNewOrder;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;
 import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.core.spi.OutboxPosition;
 import io.orderkpi.testkit.MySqlServerExtension;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * AUTO_INCREMENT sequences commit out of order: a transaction that took sequence 1 can commit
- * after one that took sequence 2 and was delivered already. The outbox must deliver it anyway and
- * its checkpoint must not pass it while it is in flight.
+ * Sequences become visible in order: a transaction that took a sequence and has not committed yet
+ * holds the counter row, so a later transaction takes a higher sequence only after that commit,
+ * and a position read meanwhile is never passed by the one in flight.
  */
 class MySqlOutboxLateCommitTest {
 
@@ -47,49 +50,46 @@ class MySqlOutboxLateCommitTest {
     }
 
     @Test
-    void anEventCommittedAfterALaterDeliveredSequenceIsStillDeliveredAndNeverPassedByTheCheckpoint()
-            throws Exception {
+    void aSecondAppendWaitsForTheCommitOfOneInFlightSoSequencesBecomeVisibleInOrder() throws Exception {
         RecordingDataSource slowSide = new RecordingDataSource(DATABASE.dataSource());
-        ExecutorService thread = Executors.newSingleThreadExecutor();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
         try (MySqlRecordStore slow = MySqlRecordStore.on(slowSide, Clock.systemUTC(), SchemaMigration.VALIDATE);
                 MySqlRecordStore store = DATABASE.store()) {
             Order early = store.orders().insert(aNewOrder("EARLY-1"), List.of());
             Order late = store.orders().insert(aNewOrder("LATE-1"), List.of());
+            OutboxPosition before = store.outbox().position();
 
             // The first transaction takes its sequence, then stalls before its commit.
             RecordingDataSource.HeldCommit held = slowSide.holdNextCommit();
             CompletableFuture<Optional<Order>> first = CompletableFuture.supplyAsync(() -> slow.orders().transition(
                     early.id(), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK, OrderChanges.none(),
-                    List.of(anEvent(EventType.ORDER_PROCESS_STARTED, "early"))), thread);
+                    List.of(anEvent(EventType.ORDER_PROCESS_STARTED, "early"))), threads);
             assertThat(held.arrived.await(30, SECONDS)).as("the first transaction reached its commit").isTrue();
 
-            // The second takes a higher sequence and commits first; the relay delivers it.
-            store.orders().transition(late.id(), OrderStatus.PENDING, OrderStatus.CANCELLED, OrderChanges.none(),
-                    List.of(anEvent(EventType.ORDER_FAILED, "late")));
-            List<OutboxEvent> visible = store.outbox().pending("relay", 10);
-            assertThat(visible).extracting(event -> event.data().get(TAG)).containsExactly("late");
-            store.outbox().markDelivered("relay", List.of(visible.get(0).sequence()));
-            long lateSequence = visible.get(0).sequence();
-
+            // The second waits for the counter row the first holds.
+            CompletableFuture<Optional<Order>> second = CompletableFuture.supplyAsync(() -> store.orders().transition(
+                    late.id(), OrderStatus.PENDING, OrderStatus.CANCELLED, OrderChanges.none(),
+                    List.of(anEvent(EventType.ORDER_FAILED, "late"))), threads);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !second.isDone());
             assertThat(store.outbox().pending("relay", 10)).isEmpty();
-            assertThat(checkpointOf("relay")).as("the checkpoint stops below the sequence in flight")
-                    .isLessThan(lateSequence - 1);
+            assertThat(store.outbox().position()).as("nothing in flight is visible").isEqualTo(before);
 
             held.release();
             assertThat(first.get(30, SECONDS)).isPresent();
+            assertThat(second.get(30, SECONDS)).isPresent();
 
-            List<OutboxEvent> afterCommit = store.outbox().pending("relay", 10);
-            assertThat(afterCommit).extracting(event -> event.data().get(TAG)).containsExactly("early");
-            assertThat(afterCommit.get(0).sequence()).isLessThan(lateSequence);
-            assertThat(store.outbox().pending("other", 10)).extracting(event -> event.data().get(TAG))
-                    .containsExactly("early", "late");
-
-            store.outbox().markDelivered("relay", List.of(afterCommit.get(0).sequence()));
+            List<OutboxEvent> visible = store.outbox().recordedAfter(before, 10);
+            assertThat(visible).extracting(event -> event.data().get(TAG)).containsExactly("early", "late");
+            assertThat(store.outbox().position().sequence()).isEqualTo(visible.get(1).sequence());
+            store.outbox().markDelivered("relay", 1, List.of(visible.get(1).sequence()));
+            assertThat(store.outbox().pending("relay", 10)).extracting(event -> event.data().get(TAG))
+                    .containsExactly("early");
+            store.outbox().markDelivered("relay", 1, List.of(visible.get(0).sequence()));
             assertThat(store.outbox().pending("relay", 10)).isEmpty();
-            assertThat(checkpointOf("relay")).as("settled now: the checkpoint covers both").isEqualTo(lateSequence);
+            assertThat(checkpointOf("relay")).as("the checkpoint covers both").isEqualTo(visible.get(1).sequence());
             assertThat(deliveredRowsOf("relay")).as("bookkeeping below the checkpoint is dropped").isZero();
         } finally {
-            thread.shutdownNow();
+            threads.shutdownNow();
         }
     }
 
@@ -101,7 +101,7 @@ class MySqlOutboxLateCommitTest {
             }
             List<OutboxEvent> all = store.outbox().pending("relay", 10);
 
-            store.outbox().markDelivered("relay", List.of(all.get(0).sequence(), all.get(1).sequence(),
+            store.outbox().markDelivered("relay", 1, List.of(all.get(0).sequence(), all.get(1).sequence(),
                     all.get(3).sequence()));
 
             assertThat(checkpointOf("relay")).isEqualTo(all.get(1).sequence());

@@ -27,7 +27,7 @@ class MySqlRecordStoreUnavailableTest {
         try (MySqlRecordStore store = MySqlRecordStore.open(url, "root", "", Clock.systemUTC(), SchemaMigration.OFF)) {
             assertThatThrownBy(() -> store.orders().get(1))
                     .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("MySQL");
-            assertThatThrownBy(() -> store.outbox().markDelivered("analytics", List.of(1L)))
+            assertThatThrownBy(() -> store.outbox().markDelivered("analytics", 1, List.of(1L)))
                     .isInstanceOf(StoreUnavailableException.class);
         }
     }

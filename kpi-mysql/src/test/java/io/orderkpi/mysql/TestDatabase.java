@@ -84,7 +84,6 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback {
             for (String table : TABLES) {
                 statement.execute("DELETE FROM " + table);
             }
-            statement.execute("UPDATE outbox_fence SET safe_upto = 0, passed_at = '1970-01-01 00:00:00'");
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot empty the test database " + url() + ": " + e.getMessage(), e);
         }

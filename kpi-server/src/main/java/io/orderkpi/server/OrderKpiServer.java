@@ -7,11 +7,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orderkpi.core.Nullable;
 import io.orderkpi.core.OrderKpi;
+import io.orderkpi.core.notification.LogNotifier;
 import io.orderkpi.server.http.ApiServer;
 import io.orderkpi.server.http.Router;
 import io.orderkpi.server.http.Routes;
 import io.orderkpi.server.routes.AnalyticsRoutes;
+import io.orderkpi.server.routes.DashboardRoutes;
 import io.orderkpi.server.routes.HealthRoutes;
 import java.net.URI;
 import java.util.List;
@@ -41,12 +44,15 @@ public final class OrderKpiServer implements AutoCloseable {
     private final ServerConfig config;
     private final PrometheusMeterRegistry meters;
     private final JvmGcMetrics gcMetrics;
+    private final NotifierWiring notifiers;
     private final OrderKpi kpi;
     private final BackgroundJobs jobs;
     private final ServerState state = new ServerState();
     private final ApiServer api;
     private final Router router;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
+    @Nullable
+    private final DemoTrickle trickle;
     private boolean closed;
 
     /**
@@ -54,7 +60,7 @@ public final class OrderKpiServer implements AutoCloseable {
      * taking a {@link ServerContext} and list its constructor here.
      */
     public static List<Function<ServerContext, Routes>> routeGroups() {
-        return List.of(HealthRoutes::new, AnalyticsRoutes::new);
+        return List.of(HealthRoutes::new, AnalyticsRoutes::new, DashboardRoutes::new);
     }
 
     private OrderKpiServer(ServerConfig config) {
@@ -67,21 +73,30 @@ public final class OrderKpiServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
         long seed = config.simSeed().orElseGet(() -> new SplittableRandom().nextLong());
+        this.notifiers = NotifierWiring.from(config);
         LOG.info("Stores: in-memory records, KPIs and queue (data lives only as long as this process);"
-                + " notifications: log{}", config.isDemo() ? " (demo mode)" : "");
-        this.kpi = OrderKpi.builder()
+                + " notifications: {}", config.isDemo() ? "log and a demo channel that fails now and then (demo mode)"
+                        : notifiers.describe());
+        OrderKpi.Builder builder = OrderKpi.builder()
                 .workers(config.workers())
                 .jobAttempts(config.jobAttempts())
                 .shutdownGrace(config.shutdownGrace())
+                .jobLease(config.claimIdle())
                 .zone(config.zone())
                 .currency(config.currency())
                 .retention(config.retention())
                 .historyRetention(config.historyRetention())
                 .simulation(seed, config.stockFailureRate(), config.paymentFailureRate(), config.refundFailureRate())
-                .meterRegistry(meters)
-                .build();
+                .meterRegistry(meters);
+        if (config.isDemo()) {
+            // The log channel plus a pretend channel that fails now and then: demo mode only.
+            builder.notifier(new LogNotifier()).notifier(new DemoFlakyNotifier(seed));
+        } else {
+            notifiers.notifiers().forEach(builder::notifier);
+        }
+        this.kpi = builder.build();
         this.jobs = new BackgroundJobs(kpi.clock());
-        ServerContext context = new ServerContext(kpi, config, meters, jobs, state);
+        ServerContext context = new ServerContext(kpi, config, meters, jobs, state, notifiers);
         this.router = new Router();
         routeGroups().forEach(group -> router.include(group.apply(context)));
         io.orderkpi.server.routes.OperationsRoutes.operations(kpi, config).forEach(router::include);
@@ -90,6 +105,7 @@ public final class OrderKpiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             jobs.close();
             kpi.close();
+            notifiers.close();
             gcMetrics.close();
             throw e;
         }
@@ -97,6 +113,10 @@ public final class OrderKpiServer implements AutoCloseable {
                 config.zone(), config.apiToken().isPresent() ? "on" : "off");
         if (config.isDemo()) {
             DemoData.load(kpi, config.demoOrders(), seed);
+            this.trickle = new DemoTrickle(kpi, config.currency(), seed);
+            trickle.start(DemoTrickle.START_DELAY_MILLIS);
+        } else {
+            this.trickle = null;
         }
     }
 
@@ -114,6 +134,11 @@ public final class OrderKpiServer implements AutoCloseable {
 
     public URI uri() {
         return api.uri();
+    }
+
+    /** The dashboard's address: the page served at {@code /}. */
+    public URI dashboardUri() {
+        return api.uri().resolve("/");
     }
 
     /** The bound port (the actual one when the configuration asked for 0). */
@@ -175,9 +200,14 @@ public final class OrderKpiServer implements AutoCloseable {
         LOG.info("Stopping: HTTP first, then the workers (grace {} s)", config.shutdownGrace().toSeconds());
         state.markStopping();
         try {
+            if (trickle != null) {
+                trickle.close();
+            }
             api.close();
             jobs.close();
             kpi.close();
+            // After the facade: its workers may still be sending mail during the grace period.
+            notifiers.close();
             gcMetrics.close();
             meters.close();
         } finally {

@@ -1,5 +1,7 @@
 package io.orderkpi.server;
 
+import io.orderkpi.server.ConfigKey.Parser;
+import io.orderkpi.server.ConfigKey.Secrecy;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,7 +25,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -32,9 +34,14 @@ import java.util.stream.Collectors;
  * to be well-formed, so the wiring never re-checks. Immutable and thread-safe; the withers (for
  * command line overrides) return a new, validated instance.
  *
- * <p>The MySQL, Redis and SMTP keys are parsed and validated, but this version has only the
- * in-memory stores and the log channel: {@link #requireServable()} refuses a configuration that
- * asks for more, rather than silently ignoring it.
+ * <p>Every key is one row of {@link #keys()} (name, default, parser, secrecy, one-line doc), which
+ * drives parsing, the validation messages, {@link #redacted()} ({@code config print}) and the
+ * configuration table of {@code docs/deploy.md} ({@link #documentationTable()}). Adding a key is
+ * adding its row (and a name constant if code refers to it); a typed accessor is optional.
+ *
+ * <p>The MySQL and Redis keys are parsed and validated, but this version has only the in-memory
+ * stores: {@link #requireServable()} refuses a configuration that asks for more, rather than
+ * silently ignoring it. The SMTP keys are read by {@link EmailChannelConfig} into {@link #email()}.
  */
 public final class ServerConfig {
 
@@ -70,6 +77,10 @@ public final class ServerConfig {
     public static final String SMTP_FROM = "ORDERKPI_SMTP_FROM";
     public static final String SMTP_TLS = "ORDERKPI_SMTP_TLS";
     public static final String SMTP_REDIRECT_TO = "ORDERKPI_SMTP_REDIRECT_TO";
+    // Beyond SPEC §9: the e-mail channel's timeouts and connection pool (EmailChannelConfig).
+    public static final String SMTP_CONNECT_TIMEOUT_SECONDS = "ORDERKPI_SMTP_CONNECT_TIMEOUT_SECONDS";
+    public static final String SMTP_TIMEOUT_SECONDS = "ORDERKPI_SMTP_TIMEOUT_SECONDS";
+    public static final String SMTP_POOL_SIZE = "ORDERKPI_SMTP_POOL_SIZE";
     public static final String MAX_UPLOAD_BYTES = "ORDERKPI_MAX_UPLOAD_BYTES";
     public static final String STOCK_FAILURE_RATE = "ORDERKPI_STOCK_FAILURE_RATE";
     public static final String PAYMENT_FAILURE_RATE = "ORDERKPI_PAYMENT_FAILURE_RATE";
@@ -78,95 +89,106 @@ public final class ServerConfig {
     // Beyond SPEC §9: the HTTP server's own limits.
     public static final String MAX_BODY_BYTES = "ORDERKPI_MAX_BODY_BYTES";
     public static final String HTTP_IDLE_SECONDS = "ORDERKPI_HTTP_IDLE_SECONDS";
+    public static final String HTTP_HEAD_SECONDS = "ORDERKPI_HTTP_HEAD_SECONDS";
+    public static final String HTTP_MIN_BYTES_PER_SECOND = "ORDERKPI_HTTP_MIN_BYTES_PER_SECOND";
+    public static final String HTTP_MAX_CONNECTIONS = "ORDERKPI_HTTP_MAX_CONNECTIONS";
     public static final String HTTP_THREADS = "ORDERKPI_HTTP_THREADS";
     public static final String HTTP_QUEUE = "ORDERKPI_HTTP_QUEUE";
     public static final String IMPORT_SLOTS = "ORDERKPI_IMPORT_SLOTS";
 
     private static final String NONE = "";
 
-    /** Every key with its default ({@code ""} = unset), in documentation order. */
-    private static final Map<String, String> DEFAULTS = defaults();
-    private static final Set<String> SECRETS = Set.of(API_TOKEN, READ_TOKEN, MYSQL_PASSWORD, SMTP_PASSWORD);
+    /** The table: every key, in documentation order. */
+    private static final List<ConfigKey> KEYS = List.of(
+            key(PORT, "8088", ints(0, 65_535, "not a port number"), "TCP port of the HTTP API (0 = any free port); `serve --port`"),
+            key(BIND, "127.0.0.1", ServerConfig::text, "address to listen on; a non-loopback address needs `ORDERKPI_API_TOKEN`; `serve --bind`"),
+            key(API_TOKEN, NONE, ServerConfig::token, Secrecy.SECRET, null, "bearer token of every endpoint but `GET /health`, `/` and `/assets/*`; at least 16 printable characters"),
+            key(READ_TOKEN, NONE, ServerConfig::token, Secrecy.SECRET, null, "bearer token that opens GETs only (403 on changes); needs the API token"),
+            key(PUBLIC_ANALYTICS, "false", ServerConfig::bool, "`true` opens the analytics GETs without a token"),
+            key(MYSQL_URL, NONE, ServerConfig::jdbcUrl, Secrecy.URL, null, "JDBC URL of the MySQL record store; refused at start in this version"),
+            key(MYSQL_USER, NONE, ServerConfig::text, "MySQL user"),
+            key(MYSQL_PASSWORD, NONE, ServerConfig::text, Secrecy.SECRET, null, "MySQL password"),
+            key(MYSQL_MIGRATE, "auto", oneOf("auto", "validate", "off"), "schema at start: auto, validate or off"),
+            key(REDIS_URL, NONE, ServerConfig::redisUri, Secrecy.URL, null, "Redis URI (needs MySQL); refused at start in this version"),
+            key(REDIS_PREFIX, "okpi", ServerConfig::text, "prefix of every Redis key"),
+            key(QUEUE, "memory", oneOf("memory", "redis", "mysql"), "job queue back-end: memory, redis or mysql; only memory runs in this version"),
+            key(WORKERS, "8", ints(4, 1_024, "not a worker count from 4 (one per queue) to 1024"), "queue worker threads (4 to 1024, at least one per queue); `serve --workers`"),
+            key(JOB_ATTEMPTS, "3", ints(1, 100, "not a number of attempts from 1 to 100"), "attempts of a job before it is listed as failed"),
+            key(CLAIM_IDLE_SECONDS, "60", seconds(1, 86_400), "the lease of a claimed job: workers extend it while a job runs, and a crashed process's jobs are claimed by another this long after its last extension; the outbox relay's delivery leases last as long"),
+            key(SHUTDOWN_GRACE_SECONDS, "30", seconds(0, 3_600), "how long running jobs may finish after SIGTERM"),
+            key(TIMEZONE, "UTC", ServerConfig::zone, "zone of the KPI days and of today/yesterday"),
+            key(CURRENCY, "USD", ServerConfig::currency, "reporting currency (ISO 4217)"),
+            key(RETENTION_DAYS, "30", days(), "KPI days kept (0 = forever)"),
+            key(HISTORY_RETENTION_DAYS, "90", days(), "once an hour (first a minute after start) removes what finished before this: outbox events delivered to every subscriber registered in the record store (dead-lettered ones and those waiting behind them stay), sent or failed notifications, completed or failed imports with their rejected rows, failed jobs (0 = forever); pending work never"),
+            key(NOTIFY_CHANNELS, "log", ServerConfig::channels, "notification channels: `log`, `email` or `log,email`; `email` needs `ORDERKPI_SMTP_HOST` and `ORDERKPI_SMTP_FROM` ([email.md](email.md))"),
+            key(SMTP_HOST, NONE, ServerConfig::text, "SMTP server (needed by the email channel)"),
+            key(SMTP_PORT, NONE, ints(1, 65_535, "not a port number"), Secrecy.PLAIN, "25, 587 or 465 by TLS mode", "SMTP port"),
+            key(SMTP_USER, NONE, ServerConfig::text, "SMTP user (together with the password)"),
+            key(SMTP_PASSWORD, NONE, ServerConfig::text, Secrecy.SECRET, null, "SMTP password"),
+            key(SMTP_FROM, NONE, ServerConfig::email, Secrecy.PERSONAL, null, "sender address of e-mails"),
+            key(SMTP_TLS, "starttls", ServerConfig::text, "`none`, `starttls` (required when chosen) or `implicit` TLS to the SMTP server"),
+            key(SMTP_REDIRECT_TO, NONE, ServerConfig::email, Secrecy.PERSONAL, null, "staging: every e-mail goes to this address instead, the customer's in a header"),
+            key(SMTP_CONNECT_TIMEOUT_SECONDS, "10", seconds(1, 3_600), "SMTP connect timeout (beyond SPEC)"),
+            key(SMTP_TIMEOUT_SECONDS, "30", seconds(1, 3_600), "SMTP read and write timeout (beyond SPEC)"),
+            key(SMTP_POOL_SIZE, "4", ints(1, 64, "not a number of connections from 1 to 64"), "open SMTP connections reused across mails (beyond SPEC)"),
+            key(MAX_UPLOAD_BYTES, Long.toString(1L << 30), longs(1, Long.MAX_VALUE, "not a positive number of bytes"), Secrecy.PLAIN, "1073741824 (1 GiB)", "largest CSV upload (413 past it)"),
+            key(STOCK_FAILURE_RATE, "0.10", ServerConfig::rate, "simulated stock reservation failures (0 to 1)"),
+            key(PAYMENT_FAILURE_RATE, "0.15", ServerConfig::rate, "simulated payment failures (0 to 1)"),
+            key(REFUND_FAILURE_RATE, "0.05", ServerConfig::rate, "simulated refund failures (0 to 1)"),
+            key(SIM_SEED, NONE, longs(Long.MIN_VALUE, Long.MAX_VALUE, "not an integer seed"), Secrecy.PLAIN, "random", "seed of the simulated gateways"),
+            key(MAX_BODY_BYTES, Long.toString(1L << 20), longs(1, Integer.MAX_VALUE, "not a positive number of bytes"), Secrecy.PLAIN, "1048576 (1 MiB)", "largest body of every request but uploads (413 past it; beyond SPEC)"),
+            key(HTTP_IDLE_SECONDS, "30", seconds(1, 3_600), "longest silence of a client: between requests on a kept-alive connection, and inside a request"),
+            key(HTTP_HEAD_SECONDS, "10", seconds(1, 3_600), "a request's line and headers must be complete this long after its first byte (else 408 and closed)"),
+            key(HTTP_MIN_BYTES_PER_SECOND, "1024", longs(1, 1L << 30, "not a rate from 1 to 1073741824 bytes/s"), "lowest average rate of a request body after its first 5 s (else 408 and closed)"),
+            key(HTTP_MAX_CONNECTIONS, "1000", ints(1, 100_000, "not a number of connections from 1 to 100000"), "open connections, one thread each; one more is answered 503 and closed"),
+            key(HTTP_THREADS, "16", ints(1, 1_024, "not a thread count from 1 to 1024"), "requests served at once (uploads aside)"),
+            key(HTTP_QUEUE, "256", ints(1, 100_000, "not a queue length from 1 to 100000"), "requests waiting to be served before 503"),
+            key(IMPORT_SLOTS, "2", ints(1, 64, "not a number of concurrent imports from 1 to 64"), "uploads running at once before 429"));
+
+    private static final Map<String, ConfigKey> BY_NAME = KEYS.stream()
+            .collect(Collectors.toMap(ConfigKey::name, k -> k, (a, b) -> {
+                throw new IllegalStateException("Key listed twice: " + a.name());
+            }, LinkedHashMap::new));
 
     private final Map<String, String> values;
+    /** The typed value of each key; an optional key's is an {@link Optional}. */
+    private final Map<String, Object> typed;
+    private final EmailChannelConfig email;
     private final int demoOrders;
-
-    private final int port;
-    private final String bind;
-    private final Optional<String> apiToken;
-    private final Optional<String> readToken;
-    private final boolean publicAnalytics;
-    private final Optional<String> mysqlUrl;
-    private final String mysqlMigrate;
-    private final Optional<URI> redisUrl;
-    private final String queue;
-    private final int workers;
-    private final int jobAttempts;
-    private final Duration claimIdle;
-    private final Duration shutdownGrace;
-    private final ZoneId zone;
-    private final String currency;
-    private final Duration retention;
-    private final Duration historyRetention;
-    private final List<String> notifyChannels;
-    private final long maxUploadBytes;
-    private final long maxBodyBytes;
-    private final Duration httpIdleTimeout;
-    private final int httpThreads;
-    private final int httpQueue;
-    private final int importSlots;
-    private final double stockFailureRate;
-    private final double paymentFailureRate;
-    private final double refundFailureRate;
-    private final OptionalLong simSeed;
 
     private ServerConfig(Map<String, String> values, int demoOrders) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.demoOrders = demoOrders;
-        this.port = intValue(PORT, 0, 65_535, "not a port number");
-        this.bind = required(BIND);
-        this.apiToken = token(API_TOKEN);
-        this.readToken = token(READ_TOKEN);
-        this.publicAnalytics = bool(PUBLIC_ANALYTICS);
-        this.mysqlUrl = optional(MYSQL_URL);
-        mysqlUrl.ifPresent(url -> {
-            if (!url.startsWith("jdbc:mysql://") && !url.startsWith("jdbc:mariadb://")) {
-                throw bad(MYSQL_URL, "not a JDBC URL such as jdbc:mysql://127.0.0.1:3306/orderkpi", url);
-            }
-        });
-        this.mysqlMigrate = oneOf(MYSQL_MIGRATE, "auto", "validate", "off");
-        this.redisUrl = optional(REDIS_URL).map(ServerConfig::redisUri);
-        required(REDIS_PREFIX);
-        this.queue = oneOf(QUEUE, "memory", "redis", "mysql");
-        this.workers = intValue(WORKERS, 4, 1_024, "not a worker count from 4 (one per queue) to 1024");
-        this.jobAttempts = intValue(JOB_ATTEMPTS, 1, 100, "not a number of attempts from 1 to 100");
-        this.claimIdle = Duration.ofSeconds(intValue(CLAIM_IDLE_SECONDS, 1, 86_400, "not a number of seconds from 1 to 86400"));
-        this.shutdownGrace = Duration.ofSeconds(intValue(SHUTDOWN_GRACE_SECONDS, 0, 3_600,
-                "not a number of seconds from 0 to 3600"));
-        this.zone = zone(TIMEZONE);
-        this.currency = currency(CURRENCY);
-        this.retention = Duration.ofDays(intValue(RETENTION_DAYS, 0, 36_500, "not a number of days (0 = forever)"));
-        this.historyRetention = Duration.ofDays(intValue(HISTORY_RETENTION_DAYS, 0, 36_500,
-                "not a number of days (0 = forever)"));
-        this.notifyChannels = channels();
-        optional(SMTP_PORT).ifPresent(p -> intValue(SMTP_PORT, 1, 65_535, "not a port number"));
-        bool(SMTP_TLS);
-        optional(SMTP_FROM).ifPresent(v -> email(SMTP_FROM, v));
-        optional(SMTP_REDIRECT_TO).ifPresent(v -> email(SMTP_REDIRECT_TO, v));
-        this.maxUploadBytes = longValue(MAX_UPLOAD_BYTES, 1, Long.MAX_VALUE, "not a positive number of bytes");
-        this.maxBodyBytes = longValue(MAX_BODY_BYTES, 1, Integer.MAX_VALUE, "not a positive number of bytes");
-        this.httpIdleTimeout = Duration.ofSeconds(intValue(HTTP_IDLE_SECONDS, 1, 3_600,
-                "not a number of seconds from 1 to 3600"));
-        this.httpThreads = intValue(HTTP_THREADS, 1, 1_024, "not a thread count from 1 to 1024");
-        this.httpQueue = intValue(HTTP_QUEUE, 1, 100_000, "not a queue length from 1 to 100000");
-        this.importSlots = intValue(IMPORT_SLOTS, 1, 64, "not a number of concurrent imports from 1 to 64");
-        this.stockFailureRate = rate(STOCK_FAILURE_RATE);
-        this.paymentFailureRate = rate(PAYMENT_FAILURE_RATE);
-        this.refundFailureRate = rate(REFUND_FAILURE_RATE);
-        this.simSeed = optional(SIM_SEED).isPresent()
-                ? OptionalLong.of(longValue(SIM_SEED, Long.MIN_VALUE, Long.MAX_VALUE, "not an integer seed"))
-                : OptionalLong.empty();
+        Map<String, Object> parsed = new LinkedHashMap<>();
+        for (ConfigKey key : KEYS) {
+            parsed.put(key.name(), parse(key, values.get(key.name())));
+        }
+        this.typed = parsed;
+        this.email = EmailChannelConfig.parse(this.values::get);
         crossChecks();
+    }
+
+    /** The configuration table: every key this version knows, in documentation order. */
+    public static List<ConfigKey> keys() {
+        return KEYS;
+    }
+
+    private static Object parse(ConfigKey key, String raw) {
+        if (raw.isEmpty()) {
+            if (key.optional()) {
+                return Optional.empty();
+            }
+            throw new ConfigException(key.name() + ": must not be empty");
+        }
+        Object value;
+        try {
+            value = key.parser().parse(raw);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            boolean echo = key.secrecy() == Secrecy.PLAIN || key.secrecy() == Secrecy.URL;
+            throw new ConfigException(key.name() + ": " + e.getMessage()
+                    + (echo ? " '" + key.secrecy().show(raw) + "'" : ""));
+        }
+        return key.optional() ? Optional.of(value) : value;
     }
 
     /**
@@ -177,9 +199,10 @@ public final class ServerConfig {
      * @throws ConfigException naming the key and the reason when a value is bad
      */
     public static ServerConfig load(Map<String, String> env, Path workingDir) {
-        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> values = new LinkedHashMap<>();
+        KEYS.forEach(key -> values.put(key.name(), key.defaultValue()));
         values.putAll(propertiesFile(env, workingDir));
-        for (String key : DEFAULTS.keySet()) {
+        for (String key : BY_NAME.keySet()) {
             String value = env.get(key);
             if (value != null) {
                 values.put(key, value.strip());
@@ -212,7 +235,7 @@ public final class ServerConfig {
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : properties.stringPropertyNames()) {
             // A typo in a file would otherwise be silently ignored.
-            if (!DEFAULTS.containsKey(key)) {
+            if (!BY_NAME.containsKey(key)) {
                 throw new ConfigException(file.getFileName() + ": unknown key '" + key + "'");
             }
             values.put(key, properties.getProperty(key).strip());
@@ -252,7 +275,7 @@ public final class ServerConfig {
 
     /** A copy with one raw value replaced, validated again. */
     public ServerConfig with(String key, String value) {
-        if (!DEFAULTS.containsKey(key)) {
+        if (!BY_NAME.containsKey(key)) {
             throw new ConfigException("unknown configuration key '" + key + "'");
         }
         Map<String, String> copy = new LinkedHashMap<>(values);
@@ -267,20 +290,16 @@ public final class ServerConfig {
      *         binds a non-loopback address without a token
      */
     public void requireServable() {
-        if (mysqlUrl.isPresent()) {
+        if (mysqlUrl().isPresent()) {
             throw new ConfigException(MYSQL_URL + ": the MySQL back-end is not available in this version;"
                     + " unset it to run on in-memory stores");
         }
-        if (redisUrl.isPresent()) {
+        if (optional(REDIS_URL, URI.class).isPresent()) {
             throw new ConfigException(REDIS_URL + ": the Redis back-end is not available in this version;"
                     + " unset it to run on in-memory stores");
         }
-        if (notifyChannels.contains("email")) {
-            throw new ConfigException(NOTIFY_CHANNELS + ": the email channel is not available in this version;"
-                    + " use 'log'");
-        }
-        if (apiToken.isEmpty() && !isLoopback(bind)) {
-            throw new ConfigException(BIND + ": refusing to listen on non-loopback address '" + bind
+        if (apiToken().isEmpty() && !isLoopback(bind())) {
+            throw new ConfigException(BIND + ": refusing to listen on non-loopback address '" + bind()
                     + "' without " + API_TOKEN + "; set a token or bind 127.0.0.1");
         }
     }
@@ -293,133 +312,180 @@ public final class ServerConfig {
         }
     }
 
-    /** Every key with its effective value, secrets as {@code ****} when set; for {@code config print}. */
+    /**
+     * Every key with its effective value as it may be shown: secrets as {@code ****} when set,
+     * passwords inside URLs as {@code ****}; for {@code config print} and logs.
+     */
     public Map<String, String> redacted() {
         Map<String, String> out = new LinkedHashMap<>();
-        values.forEach((key, value) -> out.put(key, SECRETS.contains(key) && !value.isEmpty() ? "****" : value));
+        for (ConfigKey key : KEYS) {
+            out.put(key.name(), key.secrecy().show(values.get(key.name())));
+        }
         return Collections.unmodifiableMap(out);
     }
 
     /** Every key this version knows, with its default ({@code ""} = unset). */
     public static Map<String, String> knownKeys() {
-        return DEFAULTS;
+        Map<String, String> out = new LinkedHashMap<>();
+        KEYS.forEach(key -> out.put(key.name(), key.defaultValue()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The Markdown table of {@code docs/deploy.md}, generated from {@link #keys()}. */
+    public static String documentationTable() {
+        StringBuilder out = new StringBuilder("| key | default | meaning |\n| --- | --- | --- |\n");
+        for (ConfigKey key : KEYS) {
+            out.append("| `").append(key.name()).append("` | ").append(key.shownDefault()).append(" | ")
+                    .append(key.doc()).append(key.secrecy() == Secrecy.SECRET ? " (secret: shown as `****`)"
+                            : key.secrecy() == Secrecy.URL ? " (a password in it is shown as `****`)" : "")
+                    .append(" |\n");
+        }
+        return out.toString();
     }
 
     // ---- typed accessors
 
+    private <T> T value(String key, Class<T> type) {
+        return type.cast(typed.get(key));
+    }
+
+    private <T> Optional<T> optional(String key, Class<T> type) {
+        return ((Optional<?>) typed.get(key)).map(type::cast);
+    }
+
     public int port() {
-        return port;
+        return value(PORT, Integer.class);
     }
 
     public String bind() {
-        return bind;
+        return value(BIND, String.class);
     }
 
     public Optional<String> apiToken() {
-        return apiToken;
+        return optional(API_TOKEN, String.class);
     }
 
     public Optional<String> readToken() {
-        return readToken;
+        return optional(READ_TOKEN, String.class);
     }
 
     public boolean publicAnalytics() {
-        return publicAnalytics;
+        return value(PUBLIC_ANALYTICS, Boolean.class);
     }
 
     public String queue() {
-        return queue;
+        return value(QUEUE, String.class);
     }
 
     /** The JDBC URL of the MySQL record store, when one is configured. */
     public Optional<String> mysqlUrl() {
-        return mysqlUrl;
+        return optional(MYSQL_URL, String.class);
     }
 
     public String mysqlMigrate() {
-        return mysqlMigrate;
+        return value(MYSQL_MIGRATE, String.class);
     }
 
     public int workers() {
-        return workers;
+        return value(WORKERS, Integer.class);
     }
 
     public int jobAttempts() {
-        return jobAttempts;
+        return value(JOB_ATTEMPTS, Integer.class);
     }
 
     public Duration claimIdle() {
-        return claimIdle;
+        return value(CLAIM_IDLE_SECONDS, Duration.class);
     }
 
     public Duration shutdownGrace() {
-        return shutdownGrace;
+        return value(SHUTDOWN_GRACE_SECONDS, Duration.class);
     }
 
     public ZoneId zone() {
-        return zone;
+        return value(TIMEZONE, ZoneId.class);
     }
 
     public String currency() {
-        return currency;
+        return value(CURRENCY, String.class);
     }
 
     public Duration retention() {
-        return retention;
+        return value(RETENTION_DAYS, Duration.class);
     }
 
     public Duration historyRetention() {
-        return historyRetention;
+        return value(HISTORY_RETENTION_DAYS, Duration.class);
+    }
+
+    /** The {@code ORDERKPI_SMTP_*} keys, parsed; used when {@link #notifyChannels()} has {@code email}. */
+    public EmailChannelConfig email() {
+        return email;
     }
 
     public List<String> notifyChannels() {
-        return notifyChannels;
+        return ((List<?>) typed.get(NOTIFY_CHANNELS)).stream().map(String.class::cast).toList();
     }
 
     /** Largest accepted import upload. */
     public long maxUploadBytes() {
-        return maxUploadBytes;
+        return value(MAX_UPLOAD_BYTES, Long.class);
     }
 
     /** Largest accepted body of every other request. */
     public long maxBodyBytes() {
-        return maxBodyBytes;
+        return value(MAX_BODY_BYTES, Long.class);
     }
 
-    /** How long a client may send nothing while the server waits for its request body. */
+    /** Longest silence of a client, between requests and inside one. */
     public Duration httpIdleTimeout() {
-        return httpIdleTimeout;
+        return value(HTTP_IDLE_SECONDS, Duration.class);
     }
 
-    /** Threads serving requests other than imports. */
+    /** How long after its first byte a request's head must be complete. */
+    public Duration httpHeadTimeout() {
+        return value(HTTP_HEAD_SECONDS, Duration.class);
+    }
+
+    /** Lowest average rate of a request body once its grace period is over. */
+    public long httpMinBytesPerSecond() {
+        return value(HTTP_MIN_BYTES_PER_SECOND, Long.class);
+    }
+
+    /** Connections open at once. */
+    public int httpMaxConnections() {
+        return value(HTTP_MAX_CONNECTIONS, Integer.class);
+    }
+
+    /** Requests other than imports served at once. */
     public int httpThreads() {
-        return httpThreads;
+        return value(HTTP_THREADS, Integer.class);
     }
 
-    /** Requests that may wait for a thread before the server answers 503. */
+    /** Requests that may wait to be served before the server answers 503. */
     public int httpQueue() {
-        return httpQueue;
+        return value(HTTP_QUEUE, Integer.class);
     }
 
     /** Imports that may run at once before the server answers 429. */
     public int importSlots() {
-        return importSlots;
+        return value(IMPORT_SLOTS, Integer.class);
     }
 
     public double stockFailureRate() {
-        return stockFailureRate;
+        return value(STOCK_FAILURE_RATE, Double.class);
     }
 
     public double paymentFailureRate() {
-        return paymentFailureRate;
+        return value(PAYMENT_FAILURE_RATE, Double.class);
     }
 
     public double refundFailureRate() {
-        return refundFailureRate;
+        return value(REFUND_FAILURE_RATE, Double.class);
     }
 
     public OptionalLong simSeed() {
-        return simSeed;
+        return optional(SIM_SEED, Long.class).map(OptionalLong::of).orElseGet(OptionalLong::empty);
     }
 
     /** Sample orders imported at start ({@code serve --demo}); 0 when not in demo mode. */
@@ -440,139 +506,157 @@ public final class ServerConfig {
         return value;
     }
 
-    // ---- parsing
+    // ---- cross-checks and parsers
 
     private void crossChecks() {
-        if (readToken.isPresent() && apiToken.isEmpty()) {
+        if (readToken().isPresent() && apiToken().isEmpty()) {
             throw new ConfigException(READ_TOKEN + ": set only together with " + API_TOKEN);
         }
-        if (readToken.isPresent() && readToken.equals(apiToken)) {
+        if (readToken().isPresent() && readToken().equals(apiToken())) {
             throw new ConfigException(READ_TOKEN + ": must differ from " + API_TOKEN);
         }
-        if (redisUrl.isPresent() && mysqlUrl.isEmpty()) {
+        boolean redis = optional(REDIS_URL, URI.class).isPresent();
+        if (redis && mysqlUrl().isEmpty()) {
             throw new ConfigException(REDIS_URL + ": Redis needs " + MYSQL_URL
                     + " too (in-memory order ids restart, so Redis would take new orders for old ones)");
         }
-        if ("redis".equals(queue) && redisUrl.isEmpty()) {
+        if ("redis".equals(queue()) && !redis) {
             throw new ConfigException(QUEUE + ": 'redis' needs " + REDIS_URL);
         }
-        if ("mysql".equals(queue) && mysqlUrl.isEmpty()) {
+        if ("mysql".equals(queue()) && mysqlUrl().isEmpty()) {
             throw new ConfigException(QUEUE + ": 'mysql' needs " + MYSQL_URL);
         }
-        if (notifyChannels.contains("email") && optional(SMTP_HOST).isEmpty()) {
-            throw new ConfigException(NOTIFY_CHANNELS + ": 'email' needs " + SMTP_HOST);
+        if (notifyChannels().contains("email")) {
+            email.requireComplete();
         }
     }
 
-    private Optional<String> optional(String key) {
-        String value = values.get(key);
-        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    private static ConfigKey key(String name, String defaultValue, Parser<?> parser, String doc) {
+        return new ConfigKey(name, defaultValue, parser, Secrecy.PLAIN, null, doc);
     }
 
-    private String required(String key) {
-        return optional(key).orElseThrow(() -> new ConfigException(key + ": must not be empty"));
+    private static ConfigKey key(String name, String defaultValue, Parser<?> parser, Secrecy secrecy,
+            String shownDefault, String doc) {
+        return new ConfigKey(name, defaultValue, parser, secrecy, shownDefault, doc);
     }
 
-    private Optional<String> token(String key) {
-        Optional<String> value = optional(key);
-        value.ifPresent(token -> {
-            // Never echo the token itself: the message ends up in logs.
-            if (token.length() < 16) {
-                throw new ConfigException(key + ": too short, use at least 16 characters");
+    private static String text(String raw) {
+        return raw;
+    }
+
+    private static Parser<Long> longs(long min, long max, String reason) {
+        return raw -> {
+            try {
+                long parsed = Long.parseLong(raw);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
             }
-            if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                throw new ConfigException(key + ": only printable ASCII without spaces is allowed");
-            }
-        });
-        return value;
+            throw new IllegalArgumentException(reason);
+        };
     }
 
-    private boolean bool(String key) {
-        String value = values.get(key).toLowerCase(Locale.ROOT);
-        if (value.equals("true")) {
-            return true;
+    private static Parser<Integer> ints(int min, int max, String reason) {
+        Parser<Long> longs = longs(min, max, reason);
+        return raw -> longs.parse(raw).intValue();
+    }
+
+    private static Parser<Duration> seconds(int min, int max) {
+        Parser<Integer> ints = ints(min, max, "not a number of seconds from " + min + " to " + max);
+        return raw -> Duration.ofSeconds(ints.parse(raw));
+    }
+
+    private static Parser<Duration> days() {
+        Parser<Integer> ints = ints(0, 36_500, "not a number of days (0 = forever)");
+        return raw -> Duration.ofDays(ints.parse(raw));
+    }
+
+    private static String token(String token) {
+        // Never echo the token itself: the message ends up in logs (its secrecy keeps it out).
+        if (token.length() < 16) {
+            throw new IllegalArgumentException("too short, use at least 16 characters");
         }
-        if (value.equals("false") || value.isEmpty()) {
-            return false;
+        if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("only printable ASCII without spaces is allowed");
         }
-        throw bad(key, "not true or false", values.get(key));
+        return token;
     }
 
-    private int intValue(String key, int min, int max, String reason) {
-        return (int) longValue(key, min, max, reason);
+    private static boolean bool(String raw) {
+        return switch (raw.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not true or false");
+        };
     }
 
-    private long longValue(String key, long min, long max, String reason) {
-        String value = values.get(key);
+    private static double rate(String raw) {
         try {
-            long parsed = Long.parseLong(value);
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw bad(key, reason, value);
-    }
-
-    private double rate(String key) {
-        String value = values.get(key);
-        try {
-            double parsed = Double.parseDouble(value);
+            double parsed = Double.parseDouble(raw);
             if (parsed >= 0 && parsed <= 1) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw bad(key, "not a probability from 0 to 1", value);
+        throw new IllegalArgumentException("not a probability from 0 to 1");
     }
 
-    private String oneOf(String key, String... allowed) {
-        String value = values.get(key).toLowerCase(Locale.ROOT);
-        if (Arrays.asList(allowed).contains(value)) {
-            return value;
-        }
-        throw bad(key, "not one of " + String.join(", ", allowed), values.get(key));
+    private static Parser<String> oneOf(String... allowed) {
+        return raw -> {
+            String value = raw.toLowerCase(Locale.ROOT);
+            if (Arrays.asList(allowed).contains(value)) {
+                return value;
+            }
+            throw new IllegalArgumentException("not one of " + String.join(", ", allowed));
+        };
     }
 
-    private ZoneId zone(String key) {
+    private static ZoneId zone(String raw) {
         try {
-            return ZoneId.of(values.get(key));
+            return ZoneId.of(raw);
         } catch (DateTimeException e) {
-            throw bad(key, "not a time zone such as UTC or Europe/Berlin", values.get(key));
+            throw new IllegalArgumentException("not a time zone such as UTC or Europe/Berlin", e);
         }
     }
 
-    private String currency(String key) {
-        String value = values.get(key);
-        if (value.length() == 3 && value.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
-            return value;
+    private static String currency(String raw) {
+        if (raw.length() == 3 && raw.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
+            return raw;
         }
-        throw bad(key, "not a 3-letter ISO 4217 code such as USD", value);
+        throw new IllegalArgumentException("not a 3-letter ISO 4217 code such as USD");
     }
 
-    private List<String> channels() {
-        List<String> channels = Arrays.stream(values.get(NOTIFY_CHANNELS).split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT)).distinct()
-                .collect(Collectors.toList());
+    private static List<String> channels(String raw) {
+        List<String> channels = Arrays.stream(raw.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> s.toLowerCase(Locale.ROOT)).distinct().collect(Collectors.toCollection(ArrayList::new));
         if (channels.isEmpty()) {
-            throw new ConfigException(NOTIFY_CHANNELS + ": must name at least one channel (log, email)");
+            throw new IllegalArgumentException("must name at least one channel (log, email)");
         }
         for (String channel : channels) {
             if (!channel.equals("log") && !channel.equals("email")) {
-                throw bad(NOTIFY_CHANNELS, "unknown channel, use log and/or email", channel);
+                throw new IllegalArgumentException("unknown channel '" + channel + "', use log and/or email");
             }
         }
         return List.copyOf(channels);
     }
 
-    private static void email(String key, String value) {
+    private static String email(String value) {
         int at = value.indexOf('@');
         if (at < 1 || at == value.length() - 1 || value.chars().anyMatch(c -> c <= 0x20)) {
-            // The address may be personal: name the key, not the value.
-            throw new ConfigException(key + ": not an e-mail address");
+            // The address may be personal: its secrecy keeps the value out of the message.
+            throw new IllegalArgumentException("not an e-mail address such as shop@example.com");
         }
+        return value;
+    }
+
+    private static String jdbcUrl(String url) {
+        if (!url.startsWith("jdbc:mysql://") && !url.startsWith("jdbc:mariadb://")) {
+            throw new IllegalArgumentException("not a JDBC URL such as jdbc:mysql://127.0.0.1:3306/orderkpi");
+        }
+        return url;
     }
 
     private static URI redisUri(String value) {
@@ -584,55 +668,7 @@ public final class ServerConfig {
         } catch (URISyntaxException e) {
             // reported below
         }
-        // The URI may carry a password: never echo it.
-        throw new ConfigException(REDIS_URL + ": not a Redis URI such as redis://127.0.0.1:6379/0");
-    }
-
-    private static ConfigException bad(String key, String reason, String value) {
-        return new ConfigException(key + ": " + reason + " '" + value + "'");
-    }
-
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put(PORT, "8088");
-        d.put(BIND, "127.0.0.1");
-        d.put(API_TOKEN, NONE);
-        d.put(READ_TOKEN, NONE);
-        d.put(PUBLIC_ANALYTICS, "false");
-        d.put(MYSQL_URL, NONE);
-        d.put(MYSQL_USER, NONE);
-        d.put(MYSQL_PASSWORD, NONE);
-        d.put(MYSQL_MIGRATE, "auto");
-        d.put(REDIS_URL, NONE);
-        d.put(REDIS_PREFIX, "okpi");
-        d.put(QUEUE, "memory");
-        d.put(WORKERS, "8");
-        d.put(JOB_ATTEMPTS, "3");
-        d.put(CLAIM_IDLE_SECONDS, "60");
-        d.put(SHUTDOWN_GRACE_SECONDS, "30");
-        d.put(TIMEZONE, "UTC");
-        d.put(CURRENCY, "USD");
-        d.put(RETENTION_DAYS, "30");
-        d.put(HISTORY_RETENTION_DAYS, "90");
-        d.put(NOTIFY_CHANNELS, "log");
-        d.put(SMTP_HOST, NONE);
-        d.put(SMTP_PORT, "587");
-        d.put(SMTP_USER, NONE);
-        d.put(SMTP_PASSWORD, NONE);
-        d.put(SMTP_FROM, NONE);
-        d.put(SMTP_TLS, "true");
-        d.put(SMTP_REDIRECT_TO, NONE);
-        d.put(MAX_UPLOAD_BYTES, Long.toString(1L << 30));
-        d.put(STOCK_FAILURE_RATE, "0.10");
-        d.put(PAYMENT_FAILURE_RATE, "0.15");
-        d.put(REFUND_FAILURE_RATE, "0.05");
-        d.put(SIM_SEED, NONE);
-        d.put(MAX_BODY_BYTES, Long.toString(1L << 20));
-        d.put(HTTP_IDLE_SECONDS, "30");
-        d.put(HTTP_THREADS, "16");
-        d.put(HTTP_QUEUE, "256");
-        d.put(IMPORT_SLOTS, "2");
-        return Collections.unmodifiableMap(d);
+        throw new IllegalArgumentException("not a Redis URI such as redis://127.0.0.1:6379/0");
     }
 
     @Override
@@ -640,5 +676,4 @@ public final class ServerConfig {
         return redacted().entrySet().stream().filter(e -> !e.getValue().isEmpty())
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ", "ServerConfig[", "]"));
     }
-
 }

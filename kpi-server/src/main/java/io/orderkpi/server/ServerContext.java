@@ -6,11 +6,11 @@ import java.time.Clock;
 import java.time.LocalDate;
 
 /**
- * What route groups get to work with: the running facade, the configuration, the meter registry
- * and the server's background jobs. Immutable; every part is thread-safe.
+ * What route groups get to work with: the running facade, the configuration, the meter registry,
+ * the server's background jobs and the notification channels. Immutable; every part is thread-safe.
  */
 public record ServerContext(OrderKpi kpi, ServerConfig config, PrometheusMeterRegistry meters,
-        BackgroundJobs jobs, ServerState state) {
+        BackgroundJobs jobs, ServerState state, NotifierWiring notifiers) {
 
     /** Today in the configured zone. */
     public LocalDate today() {

@@ -89,13 +89,17 @@ class ServerConfigTest {
         "ORDERKPI_MYSQL_MIGRATE|always|ORDERKPI_MYSQL_MIGRATE: not one of auto, validate, off 'always'",
         "ORDERKPI_STOCK_FAILURE_RATE|1.5|ORDERKPI_STOCK_FAILURE_RATE: not a probability from 0 to 1 '1.5'",
         "ORDERKPI_MAX_UPLOAD_BYTES|0|ORDERKPI_MAX_UPLOAD_BYTES: not a positive number of bytes '0'",
-        "ORDERKPI_NOTIFY_CHANNELS|log,sms|ORDERKPI_NOTIFY_CHANNELS: unknown channel, use log and/or email 'sms'",
+        "ORDERKPI_NOTIFY_CHANNELS|log,sms|ORDERKPI_NOTIFY_CHANNELS: unknown channel 'sms', use log and/or email 'log,sms'",
         "ORDERKPI_SIM_SEED|x|ORDERKPI_SIM_SEED: not an integer seed 'x'",
         "ORDERKPI_MYSQL_URL|mysql://h/db|ORDERKPI_MYSQL_URL: not a JDBC URL such as jdbc:mysql://127.0.0.1:3306/orderkpi 'mysql://h/db'",
-        "ORDERKPI_REDIS_URL|http://h|ORDERKPI_REDIS_URL: not a Redis URI such as redis://127.0.0.1:6379/0",
+        "ORDERKPI_REDIS_URL|http://h|ORDERKPI_REDIS_URL: not a Redis URI such as redis://127.0.0.1:6379/0 'http://h'",
         "ORDERKPI_API_TOKEN|short|ORDERKPI_API_TOKEN: too short, use at least 16 characters",
         "ORDERKPI_SMTP_PORT|x|ORDERKPI_SMTP_PORT: not a port number 'x'",
         "ORDERKPI_HTTP_IDLE_SECONDS|0|ORDERKPI_HTTP_IDLE_SECONDS: not a number of seconds from 1 to 3600 '0'",
+        "ORDERKPI_HTTP_HEAD_SECONDS|3601|ORDERKPI_HTTP_HEAD_SECONDS: not a number of seconds from 1 to 3600 '3601'",
+        "ORDERKPI_HTTP_MIN_BYTES_PER_SECOND|0|ORDERKPI_HTTP_MIN_BYTES_PER_SECOND: not a rate from 1 to 1073741824 bytes/s '0'",
+        "ORDERKPI_HTTP_MAX_CONNECTIONS|0|ORDERKPI_HTTP_MAX_CONNECTIONS: not a number of connections from 1 to 100000 '0'",
+        "ORDERKPI_SMTP_FROM|not-an-address|ORDERKPI_SMTP_FROM: not an e-mail address such as shop@example.com",
     })
     void aBadValueStopsWithOneLineNamingTheKey(String key, String value, String message) {
         assertThatThrownBy(() -> ServerConfig.load(Map.of(key, value), dir)).isInstanceOf(ConfigException.class)
@@ -153,5 +157,45 @@ class ServerConfigTest {
                 .containsEntry("ORDERKPI_READ_TOKEN", "****").containsEntry("ORDERKPI_SMTP_PASSWORD", "****")
                 .containsEntry("ORDERKPI_MYSQL_PASSWORD", "****").containsEntry("ORDERKPI_PORT", "8088");
         assertThat(config.toString()).doesNotContain(TestServers.API_TOKEN, "hunter2", "secret");
+    }
+
+    @Test
+    void passwordsInsideUrlsAreRedactedInPrintLogsAndErrors() {
+        ServerConfig config = ServerConfig.load(Map.of(
+                "ORDERKPI_MYSQL_URL", "jdbc:mysql://okpi:dbpass1@127.0.0.1:3306/orderkpi?user=u&password=dbpass2&ssl=true",
+                "ORDERKPI_REDIS_URL", "redis://:redispass@127.0.0.1:6379/0"), dir);
+
+        assertThat(config.redacted()).containsEntry("ORDERKPI_MYSQL_URL",
+                "jdbc:mysql://okpi:****@127.0.0.1:3306/orderkpi?user=u&password=****&ssl=true")
+                .containsEntry("ORDERKPI_REDIS_URL", "redis://:****@127.0.0.1:6379/0");
+        assertThat(config.toString()).doesNotContain("dbpass1", "dbpass2", "redispass");
+        assertThatThrownBy(() -> ServerConfig.load(Map.of("ORDERKPI_MYSQL_URL", "mysql://u:dbpass1@h/db?password=dbpass2"), dir))
+                .isInstanceOf(ConfigException.class).hasMessage("ORDERKPI_MYSQL_URL: not a JDBC URL such as "
+                        + "jdbc:mysql://127.0.0.1:3306/orderkpi 'mysql://u:****@h/db?password=****'");
+        assertThatThrownBy(() -> ServerConfig.load(Map.of("ORDERKPI_REDIS_URL", "http://:redispass@h"), dir))
+                .isInstanceOf(ConfigException.class).hasMessage("ORDERKPI_REDIS_URL: not a Redis URI such as "
+                        + "redis://127.0.0.1:6379/0 'http://:****@h'");
+    }
+
+    @Test
+    void aKeyIsOneRowOfTheTable() {
+        assertThat(ServerConfig.keys()).extracting(ConfigKey::name).doesNotHaveDuplicates()
+                .containsExactlyElementsOf(ServerConfig.knownKeys().keySet())
+                .containsExactlyElementsOf(ServerConfig.load(Map.of(), dir).redacted().keySet());
+        assertThat(ServerConfig.keys()).allSatisfy(key -> assertThat(key.doc()).isNotBlank());
+    }
+
+    @Test
+    void anEmptyRequiredValueIsNamed() {
+        assertThatThrownBy(() -> ServerConfig.load(Map.of("ORDERKPI_PORT", " "), dir))
+                .isInstanceOf(ConfigException.class).hasMessage("ORDERKPI_PORT: must not be empty");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "ORDERKPI_HTTP_HEAD_SECONDS|1|1", "ORDERKPI_HTTP_HEAD_SECONDS|3600|3600",
+        "ORDERKPI_PORT|0|0", "ORDERKPI_PORT|65535|65535"})
+    void theEdgesOfARangeAreAccepted(String key, String value, String expected) {
+        assertThat(ServerConfig.load(Map.of(key, value), dir).raw(key)).isEqualTo(expected);
     }
 }

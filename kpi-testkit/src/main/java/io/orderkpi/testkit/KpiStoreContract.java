@@ -110,6 +110,26 @@ public abstract class KpiStoreContract {
     }
 
     @Test
+    void aLeaderboardReadAgainSeesEveryLaterFactWhateverTheLimits() {
+        store.apply(completed(1, DAY, "alice", 3_000));
+        store.apply(completed(2, DAY, "bob", 2_000));
+        store.apply(completed(3, DAY, "carol", 1_000));
+        assertThat(store.leaderboard(DAY, 2)).extracting(LeaderboardEntry::customerId).containsExactly("alice", "bob");
+        assertThat(store.leaderboard(DAY, 3)).extracting(LeaderboardEntry::customerId)
+                .containsExactly("alice", "bob", "carol");
+        assertThat(store.leaderboard(DAY, 1)).extracting(LeaderboardEntry::customerId).containsExactly("alice");
+        assertThat(store.leaderboard(DAY, 10)).hasSize(3);
+
+        store.apply(completed(4, DAY, "carol", 5_000));
+        store.apply(refund("r-1", DAY, "alice", 2_500));
+
+        assertThat(store.leaderboard(DAY, 10)).containsExactly(new LeaderboardEntry(1, "carol", 6_000),
+                new LeaderboardEntry(2, "bob", 2_000), new LeaderboardEntry(3, "alice", 500));
+        assertThat(store.leaderboard(DAY, 2)).containsExactly(new LeaderboardEntry(1, "carol", 6_000),
+                new LeaderboardEntry(2, "bob", 2_000));
+    }
+
+    @Test
     void aFailedOrderCountsOnlyAsAFailedOrder() {
         assertThat(store.apply(failed(1, DAY, "alice"))).isTrue();
 

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.orderkpi.core.event.DeadLetter;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.event.OutboxEvent;
@@ -43,6 +44,7 @@ import io.orderkpi.core.refund.RefundStatus;
 import io.orderkpi.core.refund.RefundType;
 import io.orderkpi.core.spi.ChunkOutOfOrderException;
 import io.orderkpi.core.spi.DuplicateOrderException;
+import io.orderkpi.core.spi.FencedOutException;
 import io.orderkpi.core.spi.ImportRecords;
 import io.orderkpi.core.spi.ImportedOrderEvents;
 import io.orderkpi.core.spi.NotificationQuery;
@@ -50,6 +52,7 @@ import io.orderkpi.core.spi.NotificationRecords;
 import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.Outbox;
+import io.orderkpi.core.spi.OutboxPosition;
 import io.orderkpi.core.spi.Page;
 import io.orderkpi.core.spi.RecordStore;
 import io.orderkpi.core.spi.RefundQuery;
@@ -58,9 +61,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -77,8 +82,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The behaviour every {@link RecordStore} must have, as JUnit 5 tests: the orders view (insert,
  * import chunks, status transitions, keyset listing), the imports, refunds and notifications views,
- * the outbox and history retention, including the atomicity and compare-and-set guarantees under
- * concurrent calls.
+ * the outbox (delivery per subscriber, registered subscribers, fenced marks, dead letters that hold
+ * back their order, positions whose sequences become visible in order) and history retention,
+ * including the atomicity and compare-and-set guarantees under concurrent calls.
  *
  * <p>An adapter author subclasses it and returns a fresh, empty store from {@link #newStore()};
  * every test gets its own store and closes it afterwards:
@@ -104,6 +110,8 @@ import org.junit.jupiter.api.Test;
 public abstract class RecordStoreContract {
 
     private static final int WAIT_SECONDS = 30;
+    /** The fencing token of marks in tests that are not about fencing. */
+    private static final long FENCE = 1;
 
     private RecordStore store;
 
@@ -188,6 +196,21 @@ public abstract class RecordStoreContract {
 
     private static List<Long> sequences(List<OutboxEvent> events) {
         return events.stream().map(OutboxEvent::sequence).toList();
+    }
+
+    /** Every dead letter of a subscriber (or all), newest first, following the pages. */
+    private List<DeadLetter> deadLetters(String subscriber) {
+        List<DeadLetter> all = new ArrayList<>();
+        long before = Long.MAX_VALUE;
+        while (true) {
+            Page<DeadLetter> page = outbox().deadLetters(subscriber, before, 2);
+            all.addAll(page.items());
+            if (page.nextKey().isEmpty()) {
+                return all;
+            }
+            assertThat(all).as("dead letters (a nextKey that never ends?)").hasSizeLessThan(10_000);
+            before = page.nextKey().getAsLong();
+        }
     }
 
     private static <T> T await(Future<T> future) throws Exception {
@@ -574,6 +597,23 @@ public abstract class RecordStoreContract {
             assertThat(refunds().get(completed.refundId())).contains(completed);
             assertThat(orders().get(order.id())).contains(after);
             assertThat(outbox().eventsOf(order.id())).isEqualTo(trail);
+        }
+
+        @Test
+        void withCompletedRefundsNamesOnlyOrdersWithACompletedRefund() {
+            Order completedOnce = aCompletedOrder("100.00");
+            completeAt(beginPartial(completedOnce, "30.00"), t0, anEvent(EventType.REFUND_PROCESSED, "done"));
+            Order onlyFailed = aCompletedOrder("100.00");
+            Refund declined = beginPartial(onlyFailed, "10.00");
+            failWith(declined, "Refund declined by bank", anEvent(EventType.REFUND_FAILED, "declined"));
+            Order onlyPending = aCompletedOrder("100.00");
+            beginPartial(onlyPending, "10.00");
+            Order none = aCompletedOrder("100.00");
+
+            assertThat(refunds().withCompletedRefunds(
+                    List.of(completedOnce.id(), onlyFailed.id(), onlyPending.id(), none.id(), 999_999L)))
+                    .containsExactly(completedOnce.id());
+            assertThat(refunds().withCompletedRefunds(List.of())).isEmpty();
         }
 
         @Test
@@ -1190,7 +1230,7 @@ public abstract class RecordStoreContract {
 
             List<OutboxEvent> firstTwo = outbox().pending("analytics", 2);
             assertThat(firstTwo).isEqualTo(all.subList(0, 2));
-            outbox().markDelivered("analytics", sequences(firstTwo));
+            outbox().markDelivered("analytics", FENCE, sequences(firstTwo));
             assertThat(outbox().pending("analytics", 2)).isEqualTo(all.subList(2, 4));
             assertThat(outbox().pending("analytics", 100)).isEqualTo(all.subList(2, 6));
         }
@@ -1198,7 +1238,7 @@ public abstract class RecordStoreContract {
         @Test
         void aNewSubscriberHasEveryEventPending() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
-            outbox().markDelivered("analytics", sequences(all));
+            outbox().markDelivered("analytics", FENCE, sequences(all));
 
             assertThat(outbox().pending("analytics", 100)).isEmpty();
             assertThat(outbox().pending("late-subscriber", 100)).isEqualTo(all);
@@ -1208,7 +1248,7 @@ public abstract class RecordStoreContract {
         void deliveryToOneSubscriberLeavesTheEventsPendingForAnother() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
 
-            outbox().markDelivered("analytics", sequences(all.subList(0, 4)));
+            outbox().markDelivered("analytics", FENCE, sequences(all.subList(0, 4)));
 
             assertThat(outbox().pending("analytics", 100)).isEqualTo(all.subList(4, 6));
             assertThat(outbox().pending("notifications", 100)).isEqualTo(all);
@@ -1217,10 +1257,10 @@ public abstract class RecordStoreContract {
         @Test
         void markingDeliveredAgainChangesNothing() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
-            outbox().markDelivered("analytics", sequences(all.subList(0, 3)));
+            outbox().markDelivered("analytics", FENCE, sequences(all.subList(0, 3)));
 
-            outbox().markDelivered("analytics", sequences(all.subList(0, 3)));
-            outbox().markDelivered("analytics", List.of(all.get(1).sequence(), all.get(1).sequence()));
+            outbox().markDelivered("analytics", FENCE, sequences(all.subList(0, 3)));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(1).sequence(), all.get(1).sequence()));
 
             assertThat(outbox().pending("analytics", 100)).isEqualTo(all.subList(3, 6));
         }
@@ -1229,14 +1269,14 @@ public abstract class RecordStoreContract {
         void anEventBetweenDeliveredOnesStaysPending() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
 
-            outbox().markDelivered("analytics", List.of(all.get(0).sequence(), all.get(2).sequence()));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(0).sequence(), all.get(2).sequence()));
             assertThat(tags(outbox().pending("analytics", 100))).containsExactly("b1", "b2", "a3", "a4");
 
-            outbox().markDelivered("analytics", List.of(all.get(4).sequence(), all.get(3).sequence()));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(4).sequence(), all.get(3).sequence()));
             assertThat(tags(outbox().pending("analytics", 100))).containsExactly("b1", "a4");
             assertThat(tags(outbox().pending("analytics", 1))).containsExactly("b1");
 
-            outbox().markDelivered("analytics", List.of(all.get(1).sequence()));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(1).sequence()));
             assertThat(tags(outbox().pending("analytics", 100))).containsExactly("a4");
         }
 
@@ -1245,7 +1285,7 @@ public abstract class RecordStoreContract {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
             long last = all.get(all.size() - 1).sequence();
 
-            outbox().markDelivered("analytics", List.of(-1L, 0L, last + 1, last + 2, Long.MAX_VALUE));
+            outbox().markDelivered("analytics", FENCE, List.of(-1L, 0L, last + 1, last + 2, Long.MAX_VALUE));
             assertThat(outbox().pending("analytics", 100)).isEqualTo(all);
 
             Order c = insert(aNewOrder("C-1"), anEvent("c1"), anEvent("c2"));
@@ -1264,35 +1304,307 @@ public abstract class RecordStoreContract {
         }
 
         @Test
-        void aDeadLetteredEventLeavesThePendingEventsOfItsSubscriberOnlyAndStaysVisible() {
+        void aDeadLetteredEventHoldsBackTheLaterEventsOfItsOrderForItsSubscriberOnly() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
-            long second = all.get(1).sequence();
+            long b1 = all.get(1).sequence();
 
-            outbox().deadLetter("analytics", second, "IllegalStateException: boom");
+            outbox().deadLetter("analytics", FENCE, b1, "IllegalStateException: boom");
 
-            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a1", "a2", "b2", "a3", "a4");
+            // b2 waits behind b1; order A goes on.
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a1", "a2", "a3", "a4");
             assertThat(tags(outbox().pending("notifications", 10))).hasSize(6);
-            assertThat(outbox().deadLetters("analytics")).singleElement().satisfies(letter -> {
+            assertThat(deadLetters("analytics")).singleElement().satisfies(letter -> {
                 assertThat(letter.event()).isEqualTo(all.get(1));
                 assertThat(letter.error()).isEqualTo("IllegalStateException: boom");
                 assertThat(letter.subscriber()).isEqualTo("analytics");
+                assertThat(letter.deadAt()).isNotNull();
             });
-            assertThat(outbox().deadLetters(null)).hasSize(1);
-            assertThat(outbox().deadLetters("notifications")).isEmpty();
+            assertThat(deadLetters(null)).hasSize(1);
+            assertThat(deadLetters("notifications")).isEmpty();
+            assertThat(outbox().deadLetterCount("analytics")).isEqualTo(1);
+            assertThat(outbox().deadLetterCount("notifications")).isZero();
+            assertThat(outbox().eventsOf(all.get(1).orderId())).as("still visible").hasSize(2);
         }
 
         @Test
-        void resolvingADeadLetterRemovesItOnce() {
+        void eventsOfTheOrderRecordedAfterTheDeadLetterWaitBehindItToo() {
             List<OutboxEvent> all = sixEventsOverTwoOrders();
-            outbox().deadLetter("analytics", all.get(0).sequence(), "boom");
-            outbox().deadLetter("analytics", all.get(0).sequence(), "boom again");
+            Order a = orders().get(all.get(0).orderId()).orElseThrow();
+            outbox().markDelivered("analytics", FENCE, sequences(all.subList(0, 2)));
+            outbox().deadLetter("analytics", FENCE, all.get(2).sequence(), "boom");
 
-            assertThat(outbox().deadLetters("analytics")).singleElement()
+            transition(a, OrderStatus.STOCK_RESERVED, OrderStatus.PROCESSING_PAYMENT, anEvent("a5"));
+            Order c = insert(aNewOrder("C-1"), anEvent("c1"));
+
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("b2", "c1");
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(3).sequence()));
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("c1");
+            assertThat(tags(outbox().eventsOf(c.id()))).containsExactly("c1");
+        }
+
+        @Test
+        void aRedeliveredEventIsPendingAgainAheadOfTheEventsThatWaitedBehindIt() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(0).sequence(), all.get(1).sequence()));
+            outbox().deadLetter("analytics", FENCE, all.get(2).sequence(), "boom");
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(3).sequence()));
+            assertThat(outbox().pending("analytics", 10)).isEmpty();
+
+            assertThat(outbox().redeliver("analytics", all.get(2).sequence())).isTrue();
+
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a2", "a3", "a4");
+            assertThat(tags(outbox().pending("analytics", 1))).containsExactly("a2");
+            assertThat(deadLetters("analytics")).isEmpty();
+            assertThat(outbox().redeliver("analytics", all.get(2).sequence())).as("not dead any more").isFalse();
+            assertThat(outbox().redeliver("analytics", all.get(0).sequence())).as("never dead").isFalse();
+            assertThat(outbox().redeliver("nobody", all.get(2).sequence())).isFalse();
+
+            // Failing again holds a3 and a4 back again; delivering it releases them.
+            outbox().deadLetter("analytics", FENCE, all.get(2).sequence(), "boom again");
+            assertThat(outbox().pending("analytics", 10)).isEmpty();
+            outbox().redeliver("analytics", all.get(2).sequence());
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(2).sequence()));
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a3", "a4");
+        }
+
+        @Test
+        void redeliverAllPutsBackEveryDeadLetterOfOneSubscriberOrOfAll() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().deadLetter("analytics", FENCE, all.get(0).sequence(), "boom");
+            outbox().deadLetter("analytics", FENCE, all.get(1).sequence(), "boom");
+            outbox().deadLetter("notifications", FENCE, all.get(1).sequence(), "boom");
+
+            assertThat(outbox().redeliverAll("analytics")).isEqualTo(2);
+            assertThat(outbox().redeliverAll("analytics")).isZero();
+            assertThat(outbox().pending("analytics", 10)).isEqualTo(all);
+            assertThat(deadLetters(null)).extracting(DeadLetter::subscriber).containsExactly("notifications");
+
+            assertThat(outbox().redeliverAll(null)).isEqualTo(1);
+            assertThat(deadLetters(null)).isEmpty();
+            assertThat(outbox().pending("notifications", 10)).isEqualTo(all);
+        }
+
+        @Test
+        void resolvingADeadLetterCountsItDeliveredOnceAndReleasesItsOrder() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().deadLetter("analytics", FENCE, all.get(0).sequence(), "boom");
+            outbox().deadLetter("analytics", FENCE, all.get(0).sequence(), "boom again");
+
+            assertThat(deadLetters("analytics")).singleElement()
                     .satisfies(letter -> assertThat(letter.error()).isEqualTo("boom again"));
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("b1", "b2");
             assertThat(outbox().resolveDeadLetter("analytics", all.get(0).sequence())).isTrue();
             assertThat(outbox().resolveDeadLetter("analytics", all.get(0).sequence())).isFalse();
-            assertThat(outbox().deadLetters(null)).isEmpty();
-            assertThat(tags(outbox().pending("analytics", 10))).doesNotContain("a1");
+            assertThat(outbox().resolveDeadLetter("analytics", all.get(1).sequence())).isFalse();
+            assertThat(deadLetters(null)).isEmpty();
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("b1", "a2", "b2", "a3", "a4");
+        }
+
+        @Test
+        void markingADeadLetteredEventDeliveredResolvesIt() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().deadLetter("analytics", FENCE, all.get(0).sequence(), "boom");
+
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(0).sequence()));
+
+            assertThat(deadLetters("analytics")).isEmpty();
+            assertThat(outbox().deadLetterCount("analytics")).isZero();
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("b1", "a2", "b2", "a3", "a4");
+        }
+
+        @Test
+        void deadLettersPageNewestFirstAndFilterBySubscriber() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            outbox().deadLetter("analytics", FENCE, all.get(3).sequence(), "third");
+            outbox().deadLetter("notifications", FENCE, all.get(0).sequence(), "first");
+            outbox().deadLetter("analytics", FENCE, all.get(0).sequence(), "second");
+            // Dead-lettering again makes it the newest.
+            outbox().deadLetter("analytics", FENCE, all.get(3).sequence(), "third again");
+
+            assertThat(deadLetters(null)).extracting(DeadLetter::error)
+                    .containsExactly("third again", "second", "first");
+            assertThat(deadLetters(null)).extracting(DeadLetter::id).isSortedAccordingTo(Comparator.reverseOrder());
+            assertThat(deadLetters("analytics")).extracting(DeadLetter::error).containsExactly("third again", "second");
+
+            Page<DeadLetter> first = outbox().deadLetters(null, Long.MAX_VALUE, 2);
+            assertThat(first.items()).hasSize(2);
+            assertThat(first.nextKey()).hasValue(first.items().get(1).id());
+            Page<DeadLetter> last = outbox().deadLetters(null, first.nextKey().getAsLong(), 2);
+            assertThat(last.items()).extracting(DeadLetter::error).containsExactly("first");
+            assertThat(last.nextKey()).isEmpty();
+            Page<DeadLetter> exact = outbox().deadLetters("analytics", Long.MAX_VALUE, 2);
+            assertThat(exact.items()).hasSize(2);
+            assertThat(exact.nextKey()).as("a full last page has no next key").isEmpty();
+            assertThatThrownBy(() -> outbox().deadLetter("analytics", FENCE, all.get(5).sequence() + 100, "x"))
+                    .isInstanceOf(NoSuchElementException.class);
+        }
+    }
+
+    /** Subscribers registered in the store and the fencing of their marks. */
+    @Nested
+    class OutboxSubscribers {
+
+        @Test
+        void registrationIsIdempotentAndImpliedByAMark() {
+            Order a = insert(aNewOrder("A-1"), anEvent("a1"));
+            assertThat(outbox().subscribers()).isEmpty();
+
+            outbox().registerSubscriber("notifications");
+            outbox().registerSubscriber("analytics");
+            outbox().registerSubscriber("analytics");
+            outbox().markDelivered("audit", FENCE, sequences(outbox().eventsOf(a.id())));
+            outbox().pending("reader", 10);
+
+            assertThat(outbox().subscribers()).containsExactly("analytics", "audit", "notifications");
+            assertThatThrownBy(() -> outbox().registerSubscriber(" ")).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void aMarkWithATokenOlderThanOneSeenIsRefusedAndChangesNothing() {
+            Order a = insert(aNewOrder("A-1"), anEvent("a1"), anEvent("a2"), anEvent("a3"));
+            List<OutboxEvent> all = outbox().eventsOf(a.id());
+            outbox().markDelivered("analytics", 7, List.of(all.get(0).sequence()));
+
+            assertThatThrownBy(() -> outbox().markDelivered("analytics", 6, List.of(all.get(1).sequence())))
+                    .isInstanceOf(FencedOutException.class).hasMessageContaining("analytics")
+                    .hasMessageContaining("6").hasMessageContaining("7");
+            assertThatThrownBy(() -> outbox().deadLetter("analytics", 6, all.get(1).sequence(), "boom"))
+                    .isInstanceOf(FencedOutException.class);
+
+            assertThat(tags(outbox().pending("analytics", 10))).containsExactly("a2", "a3");
+            assertThat(deadLetters("analytics")).isEmpty();
+            // The same token goes on, a greater one takes over, and then the old one is out.
+            outbox().markDelivered("analytics", 7, List.of(all.get(1).sequence()));
+            outbox().deadLetter("analytics", 8, all.get(2).sequence(), "boom");
+            assertThatThrownBy(() -> outbox().markDelivered("analytics", 7, List.of(all.get(2).sequence())))
+                    .isInstanceOf(FencedOutException.class);
+            assertThat(deadLetters("analytics")).hasSize(1);
+            // Tokens are per subscriber.
+            outbox().markDelivered("notifications", 1, sequences(all));
+            assertThat(outbox().pending("notifications", 10)).isEmpty();
+        }
+
+        @Test
+        void concurrentMarksWithTwoTokensLeaveOnlyTheNewerHolderMarking() throws Exception {
+            Order a = insert(aNewOrder("A-1"), IntStream.range(0, 200).mapToObj(i -> anEvent("e" + i))
+                    .toArray(NewEvent[]::new));
+            List<OutboxEvent> all = outbox().eventsOf(a.id());
+            CyclicBarrier start = new CyclicBarrier(2);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                Callable<Integer> older = () -> marks(start, 1, all);
+                Callable<Integer> newer = () -> marks(start, 2, all);
+                Future<Integer> olderMarks = threads.submit(older);
+                Future<Integer> newerMarks = threads.submit(newer);
+
+                assertThat(await(newerMarks)).isEqualTo(all.size());
+                int olderAccepted = await(olderMarks);
+                assertThat(olderAccepted).isLessThanOrEqualTo(all.size());
+                // Once token 2 was seen, no mark with token 1 went through.
+                assertThatThrownBy(() -> outbox().markDelivered("analytics", 1, List.of(all.get(0).sequence())))
+                        .isInstanceOf(FencedOutException.class);
+                assertThat(outbox().pending("analytics", 1000)).isEmpty();
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+
+        /** Marks each event with {@code token} until refused; returns how many marks were accepted. */
+        private int marks(CyclicBarrier start, long token, List<OutboxEvent> events) throws Exception {
+            start.await(WAIT_SECONDS, SECONDS);
+            int accepted = 0;
+            for (OutboxEvent event : events) {
+                try {
+                    outbox().markDelivered("analytics", token, List.of(event.sequence()));
+                    accepted++;
+                } catch (FencedOutException refused) {
+                    return accepted;
+                }
+            }
+            return accepted;
+        }
+    }
+
+    /**
+     * Outbox positions, which a KPI rebuild reads before the records and replays after. A store
+     * whose sequences can commit out of order (an auto-increment column) fails these.
+     */
+    @Nested
+    class OutboxPositions {
+
+        @Test
+        void eventsRecordedAfterAPositionComeAfterItInSequenceOrderAndPage() {
+            Order a = insert(aNewOrder("A-1"), anEvent("a1"));
+            assertThat(tags(outbox().recordedAfter(OutboxPosition.START, 10))).containsExactly("a1");
+            OutboxPosition before = outbox().position();
+
+            insert(aNewOrder("B-1"), anEvent("b1"), anEvent("b2"));
+            transition(a, OrderStatus.PENDING, OrderStatus.RESERVING_STOCK, anEvent("a2"));
+
+            assertThat(tags(outbox().recordedAfter(before, 10))).containsExactly("b1", "b2", "a2");
+            List<OutboxEvent> firstTwo = outbox().recordedAfter(before, 2);
+            assertThat(tags(firstTwo)).containsExactly("b1", "b2");
+            OutboxPosition next = new OutboxPosition(firstTwo.get(1).sequence());
+            assertThat(tags(outbox().recordedAfter(next, 2))).containsExactly("a2");
+            assertThat(outbox().recordedAfter(outbox().position(), 10)).isEmpty();
+            assertThat(outbox().position().sequence()).isGreaterThan(before.sequence());
+            assertThat(outbox().recordedAfter(before, 0)).isEmpty();
+        }
+
+        @Test
+        void anEmptyOutboxIsAtItsStart() {
+            assertThat(outbox().recordedAfter(outbox().position(), 10)).isEmpty();
+            insert(aNewOrder("A-1"), anEvent("a1"));
+            assertThat(tags(outbox().recordedAfter(OutboxPosition.START, 10))).containsExactly("a1");
+        }
+
+        @Test
+        void noEventAtOrBelowAPositionAppearsAfterItWasReadUnderConcurrentWrites() throws Exception {
+            int writers = 4;
+            int perWriter = 150;
+            CyclicBarrier start = new CyclicBarrier(writers + 1);
+            ExecutorService threads = Executors.newFixedThreadPool(writers);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    int writer = w;
+                    done.add(threads.submit(() -> {
+                        start.await(WAIT_SECONDS, SECONDS);
+                        for (int i = 0; i < perWriter; i++) {
+                            insert(aNewOrder("W" + writer + "-" + i), anEvent("w" + writer + "-" + i));
+                        }
+                        return null;
+                    }));
+                }
+                start.await(WAIT_SECONDS, SECONDS);
+                // Each position with what was visible at or below it when it was read.
+                List<OutboxPosition> positions = new ArrayList<>();
+                List<Long> seenAtOrBelow = new ArrayList<>();
+                while (positions.size() < 200 && done.stream().anyMatch(future -> !future.isDone())) {
+                    OutboxPosition position = outbox().position();
+                    positions.add(position);
+                    seenAtOrBelow.add((long) visibleAtOrBelow(position));
+                }
+                for (Future<?> writer : done) {
+                    await(writer);
+                }
+
+                assertThat(positions).isNotEmpty();
+                for (int i = 0; i < positions.size(); i++) {
+                    assertThat((long) visibleAtOrBelow(positions.get(i)))
+                            .as("events at or below %s, then and after every write", positions.get(i))
+                            .isEqualTo(seenAtOrBelow.get(i));
+                }
+                assertThat(outbox().recordedAfter(OutboxPosition.START, writers * perWriter + 1))
+                        .hasSize(writers * perWriter);
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+
+        private int visibleAtOrBelow(OutboxPosition position) {
+            return (int) outbox().recordedAfter(OutboxPosition.START, Integer.MAX_VALUE).stream()
+                    .filter(event -> event.sequence() <= position.sequence()).count();
         }
     }
 
@@ -1401,6 +1713,50 @@ public abstract class RecordStoreContract {
         }
 
         @Test
+        void inProgressListsOnlyStartedUnfinishedOrdersUpdatedBeforeTheCutoffOldestFirst() {
+            List<Order> inserted = insertOrders(7);
+            List<Order> started = new ArrayList<>();
+            started.add(transition(inserted.get(0), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow());
+            Order reserved = transition(inserted.get(2), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow();
+            started.add(transition(reserved, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVED).orElseThrow());
+            Order failing = transition(inserted.get(3), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow();
+            started.add(transition(failing, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVATION_FAILED)
+                    .orElseThrow());
+            Order done = transition(inserted.get(4), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK).orElseThrow();
+            done = transition(done, OrderStatus.RESERVING_STOCK, OrderStatus.STOCK_RESERVATION_FAILED).orElseThrow();
+            transition(done, OrderStatus.STOCK_RESERVATION_FAILED, OrderStatus.CANCELLED).orElseThrow();
+            transition(inserted.get(5), OrderStatus.PENDING, OrderStatus.CANCELLED).orElseThrow();
+            insert(anOrder().withStatus(OrderStatus.COMPLETED).build());
+            Instant afterAll = started.stream().map(Order::updatedAt).max(Comparator.naturalOrder()).orElseThrow()
+                    .plusMillis(1);
+
+            assertThat(orders().inProgress(afterAll, 0, 10))
+                    .extracting(Order::id, Order::status)
+                    .containsExactly(tuple(inserted.get(0).id(), OrderStatus.RESERVING_STOCK),
+                            tuple(inserted.get(2).id(), OrderStatus.STOCK_RESERVED),
+                            tuple(inserted.get(3).id(), OrderStatus.STOCK_RESERVATION_FAILED));
+            assertThat(orders().inProgress(afterAll, 0, 10)).allSatisfy(order -> assertThat(order.items()).isEmpty());
+            assertThat(ids(orders().inProgress(afterAll, 0, 2)))
+                    .containsExactly(inserted.get(0).id(), inserted.get(2).id());
+            assertThat(ids(orders().inProgress(afterAll, inserted.get(2).id(), 2)))
+                    .containsExactly(inserted.get(3).id());
+            assertThat(orders().inProgress(afterAll, inserted.get(3).id(), 2)).isEmpty();
+        }
+
+        @Test
+        void inProgressTakesOnlyOrdersUpdatedStrictlyBeforeTheCutoff() {
+            Order first = transition(insertOrders(1).get(0), OrderStatus.PENDING, OrderStatus.RESERVING_STOCK)
+                    .orElseThrow();
+
+            assertThat(orders().inProgress(first.updatedAt(), 0, 10)).isEmpty();
+            assertThat(ids(orders().inProgress(first.updatedAt().plusNanos(1_000), 0, 10)))
+                    .containsExactly(first.id());
+            assertThat(orders().inProgress(Instant.MAX, 0, 10)).extracting(Order::id).containsExactly(first.id());
+            assertThatThrownBy(() -> orders().inProgress(Instant.MAX, 0, 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
         void filtersByCustomerAcrossPages() {
             List<Order> mine = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -1476,7 +1832,7 @@ public abstract class RecordStoreContract {
             ImportRun latest = imports().create(anImport().withSha256(sha).createdAt(t0.plusSeconds(60)).build());
             imports().create(anImport().withSha256(sha).dryRun().createdAt(t0.plusSeconds(120)).build());
             ImportRun failed = imports().create(anImport().withSha256(sha).createdAt(t0.plusSeconds(180)).build());
-            imports().updateState(failed.importId(), ImportState.FAILED, "disk full");
+            imports().updateState(failed.importId(), ImportState.QUEUED, ImportState.FAILED, "disk full");
             imports().create(anImport().createdAt(t0.plusSeconds(240)).build());
 
             assertThat(imports().bySha256(sha)).contains(latest);
@@ -1501,15 +1857,45 @@ public abstract class RecordStoreContract {
         }
 
         @Test
+        void pagesWalkEveryRunNewestFirstOnceAndAreStableUnderInserts() {
+            List<ImportRun> created = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                created.add(imports().create(anImport().createdAt(t0.plusSeconds(i)).build()));
+            }
+
+            Page<ImportRun> first = imports().page(Long.MAX_VALUE, 2);
+            imports().create(anImport().createdAt(t0.plusSeconds(10)).build());
+            Page<ImportRun> second = imports().page(first.nextKey().orElseThrow(), 2);
+            Page<ImportRun> last = imports().page(second.nextKey().orElseThrow(), 2);
+
+            assertThat(first.items()).containsExactly(created.get(4), created.get(3));
+            assertThat(second.items()).containsExactly(created.get(2), created.get(1));
+            assertThat(last.items()).containsExactly(created.get(0));
+            assertThat(last.nextKey()).isEmpty();
+            assertThat(first.nextKey().getAsLong()).isPositive();
+        }
+
+        @Test
+        void aPageExactlyAsLongAsWhatIsLeftIsTheLast() {
+            imports().create(anImport().createdAt(t0).build());
+            imports().create(anImport().createdAt(t0.plusSeconds(1)).build());
+
+            assertThat(imports().page(Long.MAX_VALUE, 2).nextKey()).isEmpty();
+            assertThat(imports().page(Long.MAX_VALUE, 1).nextKey()).isPresent();
+            assertThat(imports().page(Long.MAX_VALUE, 1).items()).hasSize(1);
+            assertThatThrownBy(() -> imports().page(Long.MAX_VALUE, 0)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
         void unfinishedListsQueuedAndRunningRunsOldestFirst() {
             ImportRun queued = imports().create(anImport().createdAt(t0).build());
             ImportRun running = imports().create(anImport().createdAt(t0.plusSeconds(1)).build());
             ImportRun completed = imports().create(anImport().createdAt(t0.plusSeconds(2)).build());
             ImportRun failed = imports().create(anImport().createdAt(t0.plusSeconds(3)).build());
             ImportRun chunked = imports().create(anImport().createdAt(t0.plusSeconds(4)).build());
-            imports().updateState(running.importId(), ImportState.RUNNING, null);
-            imports().updateState(completed.importId(), ImportState.COMPLETED, null);
-            imports().updateState(failed.importId(), ImportState.FAILED, "parse error");
+            imports().updateState(running.importId(), ImportState.QUEUED, ImportState.RUNNING, null);
+            imports().updateState(completed.importId(), ImportState.QUEUED, ImportState.COMPLETED, null);
+            imports().updateState(failed.importId(), ImportState.QUEUED, ImportState.FAILED, "parse error");
             insertChunk(aChunk(chunked, 0).withOrders(aNewOrder("A-1")).build());
 
             assertThat(imports().unfinished()).extracting(ImportRun::importId, ImportRun::state)
@@ -1522,7 +1908,8 @@ public abstract class RecordStoreContract {
         void updateStateToFailedKeepsTheErrorAndFinishesTheRun() {
             ImportRun run = imports().create(anImport().build());
 
-            ImportRun failed = imports().updateState(run.importId(), ImportState.FAILED, "source file vanished");
+            ImportRun failed = imports().updateState(run.importId(), ImportState.QUEUED, ImportState.FAILED,
+                    "source file vanished").orElseThrow();
 
             assertThat(failed).extracting(ImportRun::state, ImportRun::error)
                     .containsExactly(ImportState.FAILED, "source file vanished");
@@ -1534,8 +1921,102 @@ public abstract class RecordStoreContract {
         }
 
         @Test
+        void updateStateIsACompareAndSetOnTheState() {
+            ImportRun run = imports().create(anImport().build());
+            ImportRun running = imports().updateState(run.importId(), ImportState.QUEUED, ImportState.RUNNING, null)
+                    .orElseThrow();
+
+            assertThat(imports().updateState(run.importId(), ImportState.QUEUED, ImportState.FAILED, "late sweep"))
+                    .isEmpty();
+            assertThat(imports().get(run.importId())).contains(running);
+            assertThat(imports().updateState(run.importId(), ImportState.RUNNING, ImportState.FAILED, "chunk 3 failed"))
+                    .get().extracting(ImportRun::state, ImportRun::error)
+                    .containsExactly(ImportState.FAILED, "chunk 3 failed");
+        }
+
+        @Test
+        void aChunkAppliedToARunThatFailedOnItLetsTheRunGoOnWithoutTheError() {
+            ImportRun run = imports().create(anImport().build());
+            insertChunk(aChunk(run, 0).withOrders(aNewOrder("G-1")).build());
+            imports().updateState(run.importId(), ImportState.RUNNING, ImportState.FAILED, "chunk 1 failed");
+
+            ImportRun afterRetry = insertChunk(aChunk(run, 1).withOrders(aNewOrder("G-2")).build()).run();
+
+            assertThat(afterRetry).extracting(ImportRun::state, ImportRun::error, ImportRun::finishedAt)
+                    .containsExactly(ImportState.RUNNING, null, null);
+            assertThat(insertChunk(aChunk(run, 2).withOrders(aNewOrder("G-3")).last().build()).run().state())
+                    .isEqualTo(ImportState.COMPLETED);
+        }
+
+        @Test
+        void claimTakesARunOnlyFromTheExpectedOwnerAndStartsItsHeartbeat() {
+            ImportRun run = imports().create(anImport().build());
+            Instant now = t0.plusSeconds(10);
+
+            ImportRun mine = imports().claim(run.importId(), null, "node-a", now).orElseThrow();
+
+            assertThat(mine).extracting(ImportRun::owner, ImportRun::heartbeatAt).containsExactly("node-a", now);
+            assertThat(imports().get(run.importId())).contains(mine);
+            assertThat(imports().claim(run.importId(), null, "node-b", now)).isEmpty();
+            assertThat(imports().claim(run.importId(), "node-c", "node-b", now)).isEmpty();
+            assertThat(imports().claim(run.importId(), "node-a", "node-b", now.plusSeconds(1)).orElseThrow())
+                    .extracting(ImportRun::owner, ImportRun::heartbeatAt)
+                    .containsExactly("node-b", now.plusSeconds(1));
+            assertThatThrownBy(() -> imports().claim("no-such-import", null, "node-a", now))
+                    .isInstanceOf(NoSuchElementException.class);
+        }
+
+        @Test
+        void exactlyOneOfTwoConcurrentClaimsOfAnOrphanWins() throws Exception {
+            for (int round = 0; round < 50; round++) {
+                ImportRun run = imports().create(anImport().build());
+                imports().claim(run.importId(), null, "gone", t0);
+                CyclicBarrier start = new CyclicBarrier(2);
+                ExecutorService threads = Executors.newFixedThreadPool(2);
+                try {
+                    List<Future<Optional<ImportRun>>> claims = new ArrayList<>();
+                    for (String node : List.of("node-a", "node-b")) {
+                        claims.add(threads.submit(() -> {
+                            start.await(WAIT_SECONDS, SECONDS);
+                            return imports().claim(run.importId(), "gone", node, t0.plusSeconds(60));
+                        }));
+                    }
+                    List<Optional<ImportRun>> results = List.of(await(claims.get(0)), await(claims.get(1)));
+                    assertThat(results.stream().filter(Optional::isPresent).count()).isEqualTo(1);
+                    String winner = results.stream().flatMap(Optional::stream).findFirst().orElseThrow().owner();
+                    assertThat(imports().get(run.importId()).orElseThrow().owner()).isEqualTo(winner);
+                } finally {
+                    threads.shutdownNow();
+                }
+            }
+        }
+
+        @Test
+        void heartbeatTouchesOnlyUnfinishedRunsOfItsOwnerAndSaysWhichItTouched() {
+            ImportRun mine = imports().claim(imports().create(anImport().build()).importId(), null, "node-a", t0)
+                    .orElseThrow();
+            ImportRun theirs = imports().claim(imports().create(anImport().build()).importId(), null, "node-b", t0)
+                    .orElseThrow();
+            ImportRun done = imports().claim(imports().create(anImport().build()).importId(), null, "node-a", t0)
+                    .orElseThrow();
+            imports().updateState(done.importId(), ImportState.QUEUED, ImportState.COMPLETED, null);
+            Instant later = t0.plusSeconds(5);
+
+            Set<String> touched = imports().heartbeat("node-a",
+                    List.of(mine.importId(), theirs.importId(), done.importId(), "no-such-import"), later);
+
+            assertThat(touched).containsExactly(mine.importId());
+            ImportRun beaten = imports().get(mine.importId()).orElseThrow();
+            assertThat(beaten.heartbeatAt()).isEqualTo(later);
+            assertThat(beaten).usingRecursiveComparison().ignoringFields("heartbeatAt").isEqualTo(mine);
+            assertThat(imports().get(theirs.importId())).contains(theirs);
+            assertThat(imports().get(done.importId()).orElseThrow().heartbeatAt()).isEqualTo(t0);
+            assertThat(imports().heartbeat("node-a", List.of(), later)).isEmpty();
+        }
+
+        @Test
         void updateStateOfAnUnknownRunIsRefused() {
-            assertThatThrownBy(() -> imports().updateState("no-such-import", ImportState.RUNNING, null))
+            assertThatThrownBy(() -> imports().updateState("no-such-import", ImportState.QUEUED, ImportState.RUNNING, null))
                     .isInstanceOf(NoSuchElementException.class);
         }
 
@@ -1881,7 +2362,8 @@ public abstract class RecordStoreContract {
         }
 
         private void deliverToAll(List<OutboxEvent> events) {
-            subscribers.forEach(name -> outbox().markDelivered(name, sequences(events)));
+            subscribers.forEach(outbox()::registerSubscriber);
+            subscribers.forEach(name -> outbox().markDelivered(name, FENCE, sequences(events)));
         }
 
         @Test
@@ -1889,8 +2371,8 @@ public abstract class RecordStoreContract {
             List<OutboxEvent> all = threeEvents();
             deliverToAll(all);
 
-            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isEqualTo(3);
-            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isZero();
+            assertThat(outbox().purgeDelivered(afterAll(all))).isEqualTo(3);
+            assertThat(outbox().purgeDelivered(afterAll(all))).isZero();
             assertThat(outbox().eventsOf(all.get(0).orderId())).isEmpty();
             assertThat(outbox().eventsOf(all.get(1).orderId())).isEmpty();
             assertThat(outbox().pending("analytics", 100)).isEmpty();
@@ -1902,34 +2384,55 @@ public abstract class RecordStoreContract {
             deliverToAll(all);
             Instant earliest = all.stream().map(OutboxEvent::recordedAt).min(Instant::compareTo).orElseThrow();
 
-            assertThat(outbox().purgeDelivered(earliest, subscribers)).isZero();
+            assertThat(outbox().purgeDelivered(earliest)).isZero();
             assertThat(outbox().eventsOf(all.get(0).orderId())).isEqualTo(List.of(all.get(0), all.get(2)));
         }
 
         @Test
         void keepsAnEventPendingForOneSubscriberOrDeadLetteredForOne() {
             List<OutboxEvent> all = threeEvents();
-            outbox().markDelivered("analytics", sequences(all));
-            outbox().markDelivered("notifications", List.of(all.get(0).sequence()));
-            outbox().deadLetter("notifications", all.get(1).sequence(), "boom");
+            outbox().markDelivered("analytics", FENCE, sequences(all));
+            outbox().markDelivered("notifications", FENCE, List.of(all.get(0).sequence()));
+            outbox().deadLetter("notifications", FENCE, all.get(1).sequence(), "boom");
 
             // a1 goes; b1 is dead-lettered for notifications, a2 still pending for it.
-            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isEqualTo(1);
+            assertThat(outbox().purgeDelivered(afterAll(all))).isEqualTo(1);
             assertThat(outbox().eventsOf(all.get(0).orderId())).containsExactly(all.get(2));
             assertThat(outbox().eventsOf(all.get(1).orderId())).containsExactly(all.get(1));
             assertThat(outbox().pending("notifications", 100)).containsExactly(all.get(2));
-            assertThat(outbox().deadLetters("notifications")).extracting(letter -> letter.event())
+            assertThat(deadLetters("notifications")).extracting(letter -> letter.event())
                     .containsExactly(all.get(1));
         }
 
         @Test
-        void anUnknownOrEmptyListOfSubscribersPurgesNothing() {
+        void aRegisteredSubscriberThatHadNothingKeepsEveryEventAndWithoutSubscribersNothingGoes() {
             List<OutboxEvent> all = threeEvents();
+            assertThat(outbox().purgeDelivered(afterAll(all))).as("no subscriber registered").isZero();
             deliverToAll(all);
 
-            assertThat(outbox().purgeDelivered(afterAll(all), List.of("analytics", "never-seen"))).isZero();
-            assertThat(outbox().purgeDelivered(afterAll(all), List.of())).isZero();
-            assertThat(outbox().pending("never-seen", 100)).isEqualTo(all);
+            // Registered by a process that is not running now: it has had nothing yet.
+            outbox().registerSubscriber("audit");
+
+            assertThat(outbox().purgeDelivered(afterAll(all))).isZero();
+            assertThat(outbox().pending("audit", 100)).isEqualTo(all);
+            outbox().markDelivered("audit", FENCE, sequences(all.subList(0, 1)));
+            assertThat(outbox().purgeDelivered(afterAll(all))).isEqualTo(1);
+            assertThat(outbox().pending("audit", 100)).isEqualTo(all.subList(1, 3));
+        }
+
+        @Test
+        void keepsEventsWaitingBehindADeadLetter() {
+            List<OutboxEvent> all = threeEvents();
+            // b1 delivered to all, a1 and a2 to analytics; for notifications a2 waits behind a dead a1.
+            deliverToAll(List.of(all.get(1)));
+            outbox().markDelivered("analytics", FENCE, sequences(all));
+            outbox().deadLetter("notifications", FENCE, all.get(0).sequence(), "boom");
+
+            assertThat(outbox().purgeDelivered(afterAll(all))).isEqualTo(1);
+            assertThat(outbox().eventsOf(all.get(0).orderId())).containsExactly(all.get(0), all.get(2));
+            assertThat(outbox().pending("notifications", 100)).isEmpty();
+            outbox().redeliver("notifications", all.get(0).sequence());
+            assertThat(outbox().pending("notifications", 100)).containsExactly(all.get(0), all.get(2));
         }
 
         @Test
@@ -1937,9 +2440,9 @@ public abstract class RecordStoreContract {
             List<OutboxEvent> all = threeEvents();
             // Delivered out of order: a1 and a2 to all, b1 to analytics only.
             deliverToAll(List.of(all.get(0), all.get(2)));
-            outbox().markDelivered("analytics", List.of(all.get(1).sequence()));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(1).sequence()));
 
-            assertThat(outbox().purgeDelivered(afterAll(all), subscribers)).isEqualTo(2);
+            assertThat(outbox().purgeDelivered(afterAll(all))).isEqualTo(2);
             Order c = insert(aNewOrder("C-1"), anEvent("c1"));
 
             List<OutboxEvent> pending = outbox().pending("notifications", 100);
@@ -1949,7 +2452,7 @@ public abstract class RecordStoreContract {
             assertThat(tags(outbox().pending("notifications", 1))).containsExactly("b1");
             assertThat(outbox().eventsOf(all.get(0).orderId())).isEmpty();
             assertThat(tags(outbox().eventsOf(c.id()))).containsExactly("c1");
-            outbox().markDelivered("notifications", sequences(pending));
+            outbox().markDelivered("notifications", FENCE, sequences(pending));
             assertThat(outbox().pending("notifications", 100)).isEmpty();
         }
 
@@ -1984,12 +2487,12 @@ public abstract class RecordStoreContract {
             ImportRun finished = imports().create(anImport().dryRun().build());
             imports().recordDryRunChunk(finished.importId(), 0, new ImportCounters(2, 1, 0, 1),
                     List.of(new RejectedRow(3, "R-3", "customer_id: empty")), true);
-            ImportRun completed = imports().updateState(finished.importId(), ImportState.COMPLETED, null);
+            ImportRun completed = imports().get(finished.importId()).orElseThrow();
             ImportRun failed = imports().updateState(imports().create(anImport().build()).importId(),
-                    ImportState.FAILED, "disk full");
+                    ImportState.QUEUED, ImportState.FAILED, "disk full").orElseThrow();
             ImportRun queued = imports().create(anImport().createdAt(t0.minusSeconds(3600)).build());
             ImportRun running = imports().updateState(imports().create(anImport().build()).importId(),
-                    ImportState.RUNNING, null);
+                    ImportState.QUEUED, ImportState.RUNNING, null).orElseThrow();
             Instant lastFinish = completed.finishedAt().isAfter(failed.finishedAt())
                     ? completed.finishedAt() : failed.finishedAt();
 

@@ -3,8 +3,11 @@ package io.orderkpi.core.analytics;
 import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.order.Money;
+import io.orderkpi.core.order.Order;
+import io.orderkpi.core.order.OrderStatus;
 import io.orderkpi.core.refund.Refund;
 import io.orderkpi.core.spi.KpiStore;
+import io.orderkpi.core.spi.OutboxPosition;
 import io.orderkpi.core.spi.RecordStore;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>The KPI store is a cache of the records: {@link #backfill} rebuilds days from them and
  * {@link #verify} lists every difference. A backfill holds out live events while it reads and
  * replaces days, so no fact falls between the two (events that arrive meanwhile are applied after
- * it, as duplicates where the rebuild already holds them).
+ * it, as duplicates where the rebuild already holds them); and it replays the events recorded
+ * after the {@linkplain io.orderkpi.core.spi.Outbox#position() outbox position} it read before
+ * the records, for a relay in another process that delivered to the old days meanwhile. Events
+ * reach the store in batches ({@link #handleAll}: one {@link KpiStore#applyAll} per batch).
  *
  * <p>Thread-safe.
  */
@@ -46,7 +53,11 @@ public final class Analytics implements EventSubscriber {
     /** Longest range a report or rebuild accepts, both ends counted (SPEC §9). */
     public static final int MAX_RANGE_DAYS = 366;
 
+    /** Refunded orders whose refunds one query looks up during a recomputation. */
+    private static final int REFUND_LOOKUP_PAGE = 500;
+
     private static final Logger LOG = LoggerFactory.getLogger(Analytics.class);
+    private static final int REPLAY_PAGE = 1_000;
 
     private final RecordStore records;
     private final KpiStore kpis;
@@ -89,20 +100,36 @@ public final class Analytics implements EventSubscriber {
 
     @Override
     public void handle(OutboxEvent event) {
-        Optional<KpiFact> fact = KpiFacts.of(event, zone);
-        if (fact.isEmpty()) {
+        handleAll(List.of(event));
+    }
+
+    /**
+     * Applies the facts of a batch of events with one {@link KpiStore#applyAll} call (one round
+     * trip per day on a remote store). A {@link io.orderkpi.core.StoreUnavailableException} from
+     * the store passes through, so the relay waits for the store rather than dead-lettering.
+     */
+    @Override
+    public void handleAll(List<OutboxEvent> events) {
+        List<KpiFact> facts = new ArrayList<>(events.size());
+        for (OutboxEvent event : events) {
+            KpiFacts.of(event, zone).ifPresent(facts::add);
+        }
+        if (facts.isEmpty()) {
             return;
         }
         rebuildLock.readLock().lock();
         try {
-            if (kpis.apply(fact.get())) {
-                applied.incrementAndGet();
-            } else {
-                duplicates.incrementAndGet();
-                LOG.debug("KPI fact {} was applied before; ignored", fact.get().key());
-            }
+            count(facts.size(), kpis.applyAll(facts));
         } finally {
             rebuildLock.readLock().unlock();
+        }
+    }
+
+    private void count(int facts, int appliedNow) {
+        applied.addAndGet(appliedNow);
+        duplicates.addAndGet(facts - appliedNow);
+        if (appliedNow < facts) {
+            LOG.debug("{} KPI fact(s) were applied before; ignored", facts - appliedNow);
         }
     }
 
@@ -161,17 +188,21 @@ public final class Analytics implements EventSubscriber {
         checkRange(from, to);
         rebuildLock.writeLock().lock();
         try {
+            // Read before the records: events committed while they are read come after it.
+            OutboxPosition position = records.outbox().position();
             Map<LocalDate, List<KpiFact>> facts = recompute(from, to);
-            int rebuilt = 0;
+            Set<LocalDate> rebuiltDays = new HashSet<>();
             for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
                 if (force || !kpis.hasData(day)) {
                     List<KpiFact> dayFacts = facts.getOrDefault(day, List.of());
                     if (!dayFacts.isEmpty() || kpis.hasData(day)) {
                         kpis.replaceDay(DayRebuild.of(day, dayFacts));
-                        rebuilt++;
+                        rebuiltDays.add(day);
                     }
                 }
             }
+            int rebuilt = rebuiltDays.size();
+            replayAfter(position, rebuiltDays);
             if (force) {
                 kpis.setZone(zone);
             }
@@ -180,6 +211,29 @@ public final class Analytics implements EventSubscriber {
         } finally {
             rebuildLock.writeLock().unlock();
         }
+    }
+
+    /**
+     * Applies to the rebuilt days the facts of every event recorded after {@code position}: a
+     * process delivering live events while this one rebuilt may have applied them to the days
+     * just replaced. Facts the rebuild already holds are duplicates and count once.
+     */
+    private void replayAfter(OutboxPosition position, Set<LocalDate> rebuiltDays) {
+        OutboxPosition next = position;
+        List<OutboxEvent> page;
+        do {
+            page = records.outbox().recordedAfter(next, REPLAY_PAGE);
+            List<KpiFact> facts = new ArrayList<>();
+            for (OutboxEvent event : page) {
+                KpiFacts.of(event, zone).filter(fact -> rebuiltDays.contains(fact.day())).ifPresent(facts::add);
+            }
+            if (!facts.isEmpty()) {
+                kpis.applyAll(facts);
+            }
+            if (!page.isEmpty()) {
+                next = new OutboxPosition(page.get(page.size() - 1).sequence());
+            }
+        } while (page.size() == REPLAY_PAGE);
     }
 
     /** Every difference between the KPI store and a recomputation from the records, by day and field. */
@@ -234,19 +288,31 @@ public final class Analytics implements EventSubscriber {
         }
     }
 
-    /** The facts the records imply for each day of the range. */
+    /**
+     * The facts the records imply for each day of the range. Only an order that ended
+     * {@code refunded} depends on its refunds; those are set aside during the scan (whose callback
+     * must not call the store) and their refunds read afterwards, a page of orders per query.
+     */
     private Map<LocalDate, List<KpiFact>> recompute(LocalDate from, LocalDate to) {
         Instant start = from.atStartOfDay(zone).toInstant();
         Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
         Map<LocalDate, List<KpiFact>> byDay = new HashMap<>();
+        Consumer<KpiFact> collect = fact -> byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
+        List<Order> refunded = new ArrayList<>();
         records.orders().forEachPlacedBetween(start, end, order -> {
-            for (KpiFact fact : KpiFacts.of(order, zone, records.refunds().ofOrder(order.id()))) {
-                byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
+            if (order.status() == OrderStatus.REFUNDED) {
+                refunded.add(order.withoutItems());
+            } else {
+                KpiFacts.of(order, zone, false).forEach(collect);
             }
         });
+        for (int first = 0; first < refunded.size(); first += REFUND_LOOKUP_PAGE) {
+            List<Order> page = refunded.subList(first, Math.min(first + REFUND_LOOKUP_PAGE, refunded.size()));
+            Set<Long> withRefunds = records.refunds().withCompletedRefunds(page.stream().map(Order::id).toList());
+            page.forEach(order -> KpiFacts.of(order, zone, withRefunds.contains(order.id())).forEach(collect));
+        }
         for (Refund refund : records.refunds().processedBetween(start, end)) {
-            KpiFact fact = KpiFacts.of(refund, zone);
-            byDay.computeIfAbsent(fact.day(), day -> new ArrayList<>()).add(fact);
+            collect.accept(KpiFacts.of(refund, zone));
         }
         return byDay;
     }

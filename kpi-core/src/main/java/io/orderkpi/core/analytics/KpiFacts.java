@@ -4,7 +4,6 @@ import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.refund.Refund;
-import io.orderkpi.core.refund.RefundStatus;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -39,16 +38,17 @@ final class KpiFacts {
     /**
      * The order facts a stored order stands for: completed for every status that passed
      * {@code completed}, failed for {@code cancelled}, plus the full refund on the placed day of an
-     * order imported as {@code refunded} (one whose refunds did not go through the refund service).
+     * order imported as {@code refunded} (one without a completed refund of the refund service,
+     * which counts on its own day instead).
      */
-    static List<KpiFact> of(Order order, ZoneId zone, List<Refund> refundsOfOrder) {
+    static List<KpiFact> of(Order order, ZoneId zone, boolean hasCompletedRefund) {
         var day = order.placedAt().atZone(zone).toLocalDate();
         List<KpiFact> facts = new ArrayList<>(2);
         switch (order.status()) {
             case COMPLETED, PARTIALLY_REFUNDED -> facts.add(completed(order, day));
             case REFUNDED -> {
                 facts.add(completed(order, day));
-                if (refundsOfOrder.stream().noneMatch(refund -> refund.status() == RefundStatus.COMPLETED)) {
+                if (!hasCompletedRefund) {
                     facts.add(KpiFact.refund(EventData.importedRefundId(order.id()), day, order.customerId(),
                             order.totalAmount().cents()));
                 }

@@ -33,8 +33,9 @@ import java.util.Objects;
  * {@code order_number, customer_id, total_amount, item1_product_id, item1_quantity,
  * item1_unit_price}.
  *
- * <p><b>Records.</b> Blank lines, and lines holding only separators and whitespace, are skipped:
- * neither rows nor rejections. Line numbers are the physical line where a record starts, so a
+ * <p><b>Records.</b> Blank lines are skipped: neither rows nor rejections. A line holding only
+ * separators and whitespace is a row, rejected ({@code row: holds no value…}); before the header
+ * it is skipped like a blank line. Line numbers are the physical line where a record starts, so a
  * quoted newline shifts the numbers of the records after it. Values are trimmed. A row's size is
  * the UTF-8 length of its (unquoted) fields plus one byte per separator; a row over
  * 65,536 bytes is rejected and reading goes on with the next one.

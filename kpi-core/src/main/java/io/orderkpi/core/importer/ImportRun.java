@@ -22,11 +22,15 @@ import java.util.Objects;
  * @param source          where the importer can read the file again to resume (a spool file),
  *                        or {@code null} when it cannot
  * @param error           why the import failed, when it did
+ * @param owner           the node whose importer reads the file and heartbeats the run, or
+ *                        {@code null} when no node has taken it
+ * @param heartbeatAt     the owner's last sign of life; a run whose heartbeat is older than the
+ *                        importer's staleness limit has lost its owner and may be taken over
  */
 public record ImportRun(String importId, String sourceName, String sha256, ImportState state, boolean dryRun,
         boolean processOrders, int chunkSize, Instant startedAt, ImportCounters counters, long chunksApplied,
         long chunksTotal, @Nullable String source, @Nullable String error, Instant createdAt, Instant updatedAt,
-        @Nullable Instant finishedAt) {
+        @Nullable Instant finishedAt, @Nullable String owner, @Nullable Instant heartbeatAt) {
 
     public ImportRun {
         Objects.requireNonNull(importId, "importId");
@@ -42,24 +46,42 @@ public record ImportRun(String importId, String sourceName, String sha256, Impor
         }
     }
 
-    /** A new run, queued, nothing applied. */
+    /** A new run, queued, nothing applied, owned by no node yet. */
     public static ImportRun queued(String importId, String sourceName, String sha256, boolean dryRun,
             boolean processOrders, int chunkSize, Instant now, @Nullable String source) {
         return new ImportRun(importId, sourceName, sha256, ImportState.QUEUED, dryRun, processOrders, chunkSize, now,
-                ImportCounters.ZERO, 0, -1, source, null, now, now, null);
+                ImportCounters.ZERO, 0, -1, source, null, now, now, null, null, null);
     }
 
+    /** This run in {@code newState}; a failed run carries its error, any other state none. */
     public ImportRun withState(ImportState newState, @Nullable String newError, Instant now) {
         return new ImportRun(importId, sourceName, sha256, newState, dryRun, processOrders, chunkSize, startedAt, counters,
-                chunksApplied, chunksTotal, source, newError, createdAt, now, newState.isFinished() ? now : finishedAt);
+                chunksApplied, chunksTotal, source, newError, createdAt, now, newState.isFinished() ? now : finishedAt,
+                owner, heartbeatAt);
     }
 
-    /** This run after chunk number {@link #chunksApplied()} was applied with the given counts. */
+    /**
+     * This run after chunk number {@link #chunksApplied()} was applied with the given counts. A run
+     * that had failed on that chunk goes on: it is running (or completed) again, without the error.
+     */
     public ImportRun withChunkApplied(ImportCounters delta, boolean last, Instant now) {
         long applied = chunksApplied + 1;
         ImportState newState = last ? ImportState.COMPLETED : ImportState.RUNNING;
         return new ImportRun(importId, sourceName, sha256, newState, dryRun, processOrders, chunkSize, startedAt,
-                counters.plus(delta), applied, last ? applied : -1, source, error, createdAt, now,
-                last ? now : finishedAt);
+                counters.plus(delta), applied, last ? applied : -1, source, null, createdAt, now,
+                last ? now : null, owner, heartbeatAt);
+    }
+
+    /** This run owned by {@code newOwner}, its heartbeat at {@code now}. */
+    public ImportRun ownedBy(String newOwner, Instant now) {
+        Objects.requireNonNull(newOwner, "newOwner");
+        return new ImportRun(importId, sourceName, sha256, state, dryRun, processOrders, chunkSize, startedAt, counters,
+                chunksApplied, chunksTotal, source, error, createdAt, now, finishedAt, newOwner, now);
+    }
+
+    /** This run with its owner's heartbeat at {@code now}; {@code updatedAt} is left alone. */
+    public ImportRun withHeartbeat(Instant now) {
+        return new ImportRun(importId, sourceName, sha256, state, dryRun, processOrders, chunkSize, startedAt, counters,
+                chunksApplied, chunksTotal, source, error, createdAt, updatedAt, finishedAt, owner, now);
     }
 }

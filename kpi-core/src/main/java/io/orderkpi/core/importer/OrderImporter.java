@@ -3,11 +3,12 @@ package io.orderkpi.core.importer;
 import io.orderkpi.core.OrderKpiException;
 import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
+import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.queue.RetryLaterException;
 import io.orderkpi.core.spi.ChunkOutOfOrderException;
-import io.orderkpi.core.spi.JobQueue;
 import io.orderkpi.core.spi.RecordStore;
+import io.orderkpi.core.worker.WorkerEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,9 +27,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -51,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * <p>After a crash, {@link #resumeUnfinished()} re-reads each unfinished import's file, skips the
  * chunks the store has applied and enqueues the rest: no row is lost or applied twice.
  *
- * <p>Thread-safe. Construct it before the queue starts (it registers its job handler) and close
- * it before the queue.
+ * <p>Thread-safe. Construct it before the worker engine starts (it registers its job handler) and
+ * close it before the engine.
  */
 public final class OrderImporter implements AutoCloseable {
 
@@ -61,15 +64,23 @@ public final class OrderImporter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderImporter.class);
     private static final Duration OUT_OF_ORDER_RETRY = Duration.ofMillis(20);
+    private static final Duration WAIT_BEHIND_FAILED_CHUNK = Duration.ofSeconds(5);
     private static final long WINDOW_POLL_MILLIS = 100;
 
     private final RecordStore records;
-    private final JobQueue queue;
+    private final WorkerEngine workers;
     private final Clock clock;
     private final String currency;
     private final ZoneId zone;
     private final Path spoolDirectory;
     private final int chunksAhead;
+    private final String owner;
+    private final Duration heartbeatInterval;
+    private final Duration ownerTimeout;
+    private final int chunkAttempts;
+    /** The unfinished runs this importer owns and heartbeats. */
+    private final Set<String> owned = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeats;
     private final ExecutorService parsers;
     private final List<ImportListener> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock progressLock = new ReentrantLock();
@@ -78,23 +89,37 @@ public final class OrderImporter implements AutoCloseable {
 
     private OrderImporter(Builder builder) {
         this.records = builder.records;
-        this.queue = builder.queue;
+        this.workers = builder.workers;
         this.clock = builder.clock;
         this.currency = builder.currency;
         this.zone = builder.zone;
         this.spoolDirectory = builder.spoolDirectory;
         this.chunksAhead = builder.chunksAhead;
+        this.owner = builder.owner;
+        this.heartbeatInterval = builder.heartbeatInterval;
+        this.ownerTimeout = builder.ownerTimeout;
+        this.chunkAttempts = builder.chunkAttempts;
         AtomicInteger threads = new AtomicInteger();
         this.parsers = Executors.newFixedThreadPool(builder.parserThreads, runnable -> {
             Thread thread = new Thread(runnable, "okpi-import-parser-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        queue.register(CHUNK_JOB, this::applyChunk);
+        workers.register(CHUNK_JOB, this::applyChunk);
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "okpi-import-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long beat = heartbeatInterval.toMillis();
+        heartbeats.scheduleWithFixedDelay(this::heartbeatLogged, beat, beat, TimeUnit.MILLISECONDS);
+        // Another node's orphaned import is taken over without waiting for a restart.
+        long sweep = ownerTimeout.toMillis();
+        heartbeats.scheduleWithFixedDelay(this::resumeOrphansLogged, sweep, sweep, TimeUnit.MILLISECONDS);
     }
 
-    public static Builder builder(RecordStore records, JobQueue queue) {
-        return new Builder(records, queue);
+    public static Builder builder(RecordStore records, WorkerEngine workers) {
+        return new Builder(records, workers);
     }
 
     public void addListener(ImportListener listener) {
@@ -155,7 +180,8 @@ public final class OrderImporter implements AutoCloseable {
         checkHeader(file.path(), now);
         ImportRun run = records.imports().create(ImportRun.queued(UUID.randomUUID().toString(), options.sourceName(),
                 file.sha256(), options.dryRun(), options.process() && !options.dryRun(), options.chunkSize(), now,
-                file.path().toString()));
+                file.path().toString()).ownedBy(owner, now));
+        owned.add(run.importId());
         LOG.info("Import {} of {} ({} bytes, sha256 {}){} queued", run.importId(), run.sourceName(), file.bytes(),
                 file.sha256(), run.dryRun() ? " as a dry run" : "");
         parsers.execute(() -> parse(run, spooled));
@@ -173,26 +199,87 @@ public final class OrderImporter implements AutoCloseable {
     }
 
     /**
-     * Resumes the queued or running imports whose file can still be read (after a crash or a
-     * restart); returns them. Chunks already applied are skipped, the others enqueued again
-     * (a chunk job still in a shared queue is deduplicated by its key and applied once).
+     * Takes over and resumes the queued or running imports whose owner is gone: another node (or
+     * an earlier life of this process) whose heartbeat is older than the owner timeout, or that
+     * let them go when it closed. Returns the runs resumed. Before a run is resumed its file is
+     * read again and must still have the SHA-256 it was imported with; a changed or missing file
+     * fails the import with that reason. Chunks already applied are skipped, the others enqueued
+     * again (a chunk job still in a shared queue is deduplicated by its key and applied once).
+     * Runs of a live owner are left alone. Also runs by itself every owner timeout.
      */
     public List<ImportRun> resumeUnfinished() {
         ensureOpen();
+        Instant staleBefore = clock.instant().minus(ownerTimeout);
         List<ImportRun> resumed = new ArrayList<>();
         for (ImportRun run : records.imports().unfinished()) {
-            if (run.source() == null || !Files.isReadable(Path.of(run.source()))) {
-                String error = "Import could not resume: its file " + run.source() + " is gone";
-                LOG.warn("Import {}: {}", run.importId(), error);
-                finished(records.imports().updateState(run.importId(), ImportState.FAILED, error));
+            boolean ownerGone = run.heartbeatAt() == null || run.heartbeatAt().isBefore(staleBefore);
+            if (owner.equals(run.owner()) || !ownerGone) {
                 continue;
             }
-            LOG.info("Import {} resumes after chunk {}", run.importId(), run.chunksApplied());
-            boolean spooled = Path.of(run.source()).startsWith(spoolDirectory);
-            parsers.execute(() -> parse(run, spooled));
-            resumed.add(run);
+            Optional<ImportRun> claimed = records.imports().claim(run.importId(), run.owner(), owner, clock.instant());
+            if (claimed.isEmpty()) {
+                continue; // another node took it first
+            }
+            ImportRun mine = claimed.get();
+            Optional<String> unusable = unusableSource(mine);
+            if (unusable.isPresent()) {
+                LOG.warn("Import {}: {}", mine.importId(), unusable.get());
+                records.imports().updateState(mine.importId(), mine.state(), ImportState.FAILED, unusable.get())
+                        .ifPresent(this::finished);
+                continue;
+            }
+            LOG.info("Import {} taken over from {} and resumed after chunk {}", mine.importId(),
+                    run.owner() == null ? "no owner" : run.owner(), mine.chunksApplied());
+            owned.add(mine.importId());
+            boolean spooled = Path.of(Objects.requireNonNull(mine.source())).startsWith(spoolDirectory);
+            parsers.execute(() -> parse(mine, spooled));
+            resumed.add(mine);
         }
         return resumed;
+    }
+
+    /** Why a run's file cannot be read again as the file it imported, if it cannot. */
+    private static Optional<String> unusableSource(ImportRun run) {
+        if (run.source() == null || !Files.isReadable(Path.of(run.source()))) {
+            return Optional.of("Import could not resume: its file " + run.source() + " is gone");
+        }
+        try {
+            String now = SourceFile.sha256Of(Path.of(run.source()));
+            if (!now.equals(run.sha256())) {
+                return Optional.of("Import could not resume: its file " + run.source()
+                        + " changed since the import started (SHA-256 was " + run.sha256() + ", is " + now + ")");
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("Import could not resume: its file " + run.source() + " cannot be read: "
+                    + e.getMessage());
+        }
+    }
+
+    private void heartbeatLogged() {
+        try {
+            Set<String> mine = Set.copyOf(owned);
+            if (mine.isEmpty()) {
+                return;
+            }
+            Set<String> beating = records.imports().heartbeat(owner, mine, clock.instant());
+            // Finished runs, and runs another node took over, need no heartbeat any more.
+            mine.stream().filter(id -> !beating.contains(id)).forEach(owned::remove);
+        } catch (RuntimeException e) {
+            LOG.warn("Import heartbeat failed, trying again in {}: {}", heartbeatInterval, e.toString());
+        }
+    }
+
+    private void resumeOrphansLogged() {
+        if (closed) {
+            return;
+        }
+        try {
+            resumeUnfinished();
+        } catch (RuntimeException e) {
+            LOG.warn("Looking for imports whose owner is gone failed, trying again in {}: {}", ownerTimeout,
+                    e.toString());
+        }
     }
 
     /**
@@ -236,21 +323,21 @@ public final class OrderImporter implements AutoCloseable {
         String id = run.importId();
         try {
             if (run.state() == ImportState.QUEUED) {
-                records.imports().updateState(id, ImportState.RUNNING, null);
+                records.imports().updateState(id, ImportState.QUEUED, ImportState.RUNNING, null);
             }
             readChunks(run);
         } catch (ImportRefusedException | UncheckedIOException | IOException | IllegalArgumentException e) {
             String error = e.getMessage();
             LOG.warn("Import {} failed: {}", id, error);
-            finished(records.imports().updateState(id, ImportState.FAILED, error));
+            failUnlessFinished(id, error);
             if (spooled) {
                 deleteQuietly(Path.of(Objects.requireNonNull(run.source())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.info("Import {} parser stopped; the import resumes from its stored progress", id);
-        } catch (IllegalStateException e) {
-            // The queue refused the next chunk because it is shutting down: nothing is lost.
+        } catch (QueueClosedException e) {
+            // The engine refused the next chunk because it is shutting down: nothing is lost.
             LOG.info("Import {} parser stopped ({}); the import resumes from its stored progress", id, e.getMessage());
         }
     }
@@ -292,8 +379,10 @@ public final class OrderImporter implements AutoCloseable {
                     recordDryRun(chunk, index >= run.chunksApplied(), seenInDryRun);
                 } else if (index >= run.chunksApplied()) {
                     awaitWindow(id, index);
-                    queue.enqueue(JobRequest.of(QueueNames.ORDERS_IMPORT, CHUNK_JOB, ChunkCodec.encode(chunk))
-                            .withDedupKey("import:" + id + ":chunk:" + index));
+                    // The subject names the chunk, never its rows: failed-job views show it.
+                    workers.enqueue(JobRequest.of(QueueNames.ORDERS_IMPORT, CHUNK_JOB, ChunkCodec.encode(chunk))
+                            .withDedupKey("import:" + id + ":chunk:" + index)
+                            .withSubject("import " + id + " chunk " + index));
                 }
                 if (last) {
                     return;
@@ -359,11 +448,29 @@ public final class OrderImporter implements AutoCloseable {
 
     private void applyChunk(Job job) {
         ImportChunk chunk = ChunkCodec.decode(job.payload());
+        ImportRun run = records.imports().get(chunk.importId())
+                .orElseThrow(() -> new IllegalStateException("Import " + chunk.importId() + " does not exist"));
+        if (chunk.index() < run.chunksApplied()) {
+            LOG.debug("Import {} chunk {} was applied before; nothing to do", chunk.importId(), chunk.index());
+            return;
+        }
+        if (chunk.index() > run.chunksApplied()) {
+            // Checked with a read, not a write: a chunk waiting its turn costs no transaction. Behind
+            // a chunk that failed it waits long; that chunk's retry lets the import go on.
+            Duration wait = run.state() == ImportState.FAILED ? WAIT_BEHIND_FAILED_CHUNK : OUT_OF_ORDER_RETRY;
+            throw new RetryLaterException("Import " + chunk.importId() + " chunk " + chunk.index()
+                    + " waits for chunk " + run.chunksApplied(), wait);
+        }
         ChunkOutcome outcome;
         try {
             outcome = records.orders().insertChunk(chunk, new ImportedStatusEvents(chunk.importId()));
         } catch (ChunkOutOfOrderException e) {
             throw new RetryLaterException(e.getMessage(), OUT_OF_ORDER_RETRY);
+        } catch (RuntimeException e) {
+            if (job.attempt() >= chunkAttempts) {
+                failOnChunk(chunk, e);
+            }
+            throw e;
         }
         signalProgress();
         if (!outcome.applied()) {
@@ -371,13 +478,35 @@ public final class OrderImporter implements AutoCloseable {
             return;
         }
         notifyListeners(listener -> listener.onChunkApplied(outcome));
-        ImportRun run = outcome.run();
-        if (run.state().isFinished()) {
-            ImportCounters c = run.counters();
+        ImportRun applied = outcome.run();
+        if (applied.state().isFinished()) {
+            ImportCounters c = applied.counters();
             LOG.info("Import {} completed: {} rows read, {} imported, {} skipped as existing, {} rejected",
-                    run.importId(), c.rowsRead(), c.imported(), c.skippedExisting(), c.rejected());
-            finished(run);
-            deleteIfSpooled(run);
+                    applied.importId(), c.rowsRead(), c.imported(), c.skippedExisting(), c.rejected());
+            finished(applied);
+            deleteIfSpooled(applied);
+        }
+    }
+
+    /**
+     * A chunk's last attempt failed: the import shows it as failed with that chunk and its error,
+     * and its later chunks wait. Retrying the chunk's job applies it and the import goes on.
+     */
+    private void failOnChunk(ImportChunk chunk, RuntimeException cause) {
+        String error = "Chunk " + chunk.index() + " (from line " + chunk.startLine() + ") failed: " + cause.getMessage()
+                + "; retry its job from the failed jobs to go on";
+        LOG.warn("Import {}: {}", chunk.importId(), error);
+        failUnlessFinished(chunk.importId(), error);
+    }
+
+    /** Fails an unfinished run (queued or running) with {@code error}; a finished one stays as it is. */
+    private void failUnlessFinished(String importId, String error) {
+        for (ImportState from : List.of(ImportState.RUNNING, ImportState.QUEUED)) {
+            Optional<ImportRun> failed = records.imports().updateState(importId, from, ImportState.FAILED, error);
+            if (failed.isPresent()) {
+                finished(failed.get());
+                return;
+            }
         }
     }
 
@@ -434,7 +563,11 @@ public final class OrderImporter implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
+        heartbeats.shutdownNow();
         signalProgress();
         parsers.shutdownNow();
         try {
@@ -444,22 +577,45 @@ public final class OrderImporter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        letGoOfOwnedRuns();
+    }
+
+    /**
+     * A heartbeat at the epoch tells every node at once that this one is gone, so the next sweep
+     * (here after a restart, or on another node) takes the runs over without waiting for the
+     * owner timeout.
+     */
+    private void letGoOfOwnedRuns() {
+        Set<String> mine = Set.copyOf(owned);
+        if (mine.isEmpty()) {
+            return;
+        }
+        try {
+            records.imports().heartbeat(owner, mine, Instant.EPOCH);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not let go of {} import(s) at close; they are taken over after {}: {}", mine.size(),
+                    ownerTimeout, e.toString());
+        }
     }
 
     /** Configures an {@link OrderImporter}. */
     public static final class Builder {
         private final RecordStore records;
-        private final JobQueue queue;
+        private final WorkerEngine workers;
         private Clock clock = Clock.systemUTC();
         private String currency = "USD";
         private ZoneId zone = ZoneOffset.UTC;
         private Path spoolDirectory = Path.of(System.getProperty("java.io.tmpdir"), "orderkpi-imports");
         private int chunksAhead = 4;
         private int parserThreads = 2;
+        private String owner = "importer-" + UUID.randomUUID();
+        private Duration heartbeatInterval = Duration.ofSeconds(5);
+        private Duration ownerTimeout = Duration.ofSeconds(30);
+        private int chunkAttempts = 3;
 
-        private Builder(RecordStore records, JobQueue queue) {
+        private Builder(RecordStore records, WorkerEngine workers) {
             this.records = Objects.requireNonNull(records, "records");
-            this.queue = Objects.requireNonNull(queue, "queue");
+            this.workers = Objects.requireNonNull(workers, "workers");
         }
 
         public Builder clock(Clock value) {
@@ -504,6 +660,48 @@ public final class OrderImporter implements AutoCloseable {
                 throw new IllegalArgumentException("parserThreads must be >= 1: " + value);
             }
             this.parserThreads = value;
+            return this;
+        }
+
+        /**
+         * The name of this node as the owner of the imports it reads (default: a random one). Two
+         * live importers sharing a record store must have different names.
+         */
+        public Builder owner(String value) {
+            if (value.isBlank()) {
+                throw new IllegalArgumentException("owner must not be blank");
+            }
+            this.owner = value;
+            return this;
+        }
+
+        /**
+         * How often the owner of an import says it is alive (default 5 s), and after how long
+         * without a sign of life another node takes the import over (default 30 s; at least twice
+         * the interval, so one late heartbeat does not lose an owner its import).
+         */
+        public Builder heartbeat(Duration interval, Duration timeout) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("heartbeat interval must be positive: " + interval);
+            }
+            if (timeout.compareTo(interval.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("owner timeout " + timeout + " must be at least twice the heartbeat "
+                        + "interval " + interval);
+            }
+            this.heartbeatInterval = interval;
+            this.ownerTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The attempts the queue gives a chunk job (its retry policy's maximum, default 3): after
+         * the last one fails, the import is shown as failed on that chunk.
+         */
+        public Builder chunkAttempts(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("chunkAttempts must be >= 1: " + value);
+            }
+            this.chunkAttempts = value;
             return this;
         }
 

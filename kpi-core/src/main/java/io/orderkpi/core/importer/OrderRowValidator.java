@@ -63,6 +63,9 @@ final class OrderRowValidator {
         if (record.fieldCount() > columns.headerFields()) {
             throw new RowRejected("row: has " + record.fieldCount() + " fields, header has " + columns.headerFields());
         }
+        if (record.blank()) {
+            throw new RowRejected("row: holds no value, only separators or spaces");
+        }
         required(ORDER_NUMBER, orderNumber);
         maxLength(ORDER_NUMBER, orderNumber, NewOrder.MAX_ORDER_NUMBER);
 

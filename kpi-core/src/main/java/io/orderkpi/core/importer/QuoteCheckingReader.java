@@ -12,13 +12,7 @@ import java.io.Reader;
  */
 final class QuoteCheckingReader extends FilterReader {
 
-    private static final int FIELD_START = 0;
-    private static final int UNQUOTED = 1;
-    private static final int QUOTED = 2;
-    /** A quote inside a quoted field: the closing one, or the first of an escaped pair. */
-    private static final int QUOTE_IN_QUOTED = 3;
-
-    private int state = FIELD_START;
+    private final QuoteScanner quotes = new QuoteScanner();
 
     QuoteCheckingReader(Reader in) {
         super(in);
@@ -28,34 +22,12 @@ final class QuoteCheckingReader extends FilterReader {
     public int read(char[] buf, int offset, int len) throws IOException {
         int n = in.read(buf, offset, len);
         if (n < 0) {
-            if (state == QUOTED) {
-                throw new UnclosedQuoteException();
+            if (quotes.insideQuote()) {
+                throw new UnclosedQuoteException(quotes.openedAtLine());
             }
             return n;
         }
-        int s = state;
-        for (int i = offset, end = offset + n; i < end; i++) {
-            char c = buf[i];
-            switch (s) {
-                case FIELD_START:
-                    s = c == '"' ? QUOTED : isBoundary(c) ? FIELD_START : UNQUOTED;
-                    break;
-                case UNQUOTED:
-                    if (isBoundary(c)) {
-                        s = FIELD_START;
-                    }
-                    break;
-                case QUOTED:
-                    if (c == '"') {
-                        s = QUOTE_IN_QUOTED;
-                    }
-                    break;
-                default:
-                    s = c == '"' ? QUOTED : isBoundary(c) ? FIELD_START : UNQUOTED;
-                    break;
-            }
-        }
-        state = s;
+        quotes.scan(buf, offset, n);
         return n;
     }
 
@@ -66,15 +38,11 @@ final class QuoteCheckingReader extends FilterReader {
         return n < 0 ? -1 : one[0];
     }
 
-    private static boolean isBoundary(char c) {
-        return c == ',' || c == '\n' || c == '\r';
-    }
-
     /** The input ended inside a quoted field. */
     static final class UnclosedQuoteException extends IOException {
 
-        UnclosedQuoteException() {
-            super("a quoted field is not closed before the end of the file");
+        UnclosedQuoteException(long line) {
+            super("line " + line + ": a quoted field opened here is not closed before the end of the file");
         }
     }
 }

@@ -133,12 +133,18 @@ final class RecordCollector extends CsvCallbackHandler<RecordCollector> {
     }
 
     /**
-     * Null tells FastCSV to skip the record: blank lines, and lines of only separators and
-     * whitespace (spreadsheets export trailing empty rows as {@code ,,,,}), are no records.
+     * Null tells FastCSV to skip the record: a blank line is no record (SPEC §3). A line of only
+     * separators or spaces is one, rejected by the validator, so that it is never dropped
+     * silently; before the header, though, it is skipped like a blank line.
      */
     @Override
     protected RecordCollector buildRecord() {
-        return empty || blank ? null : this;
+        return empty || blank && headerMode ? null : this;
+    }
+
+    /** Whether every field of the record is empty or spaces. */
+    boolean blank() {
+        return blank;
     }
 
     /** Trimmed like {@link String#strip()}, plus control characters as {@link String#trim()} does. */

@@ -58,6 +58,7 @@ record SourceFile(Path path, String sha256, long bytes) {
         ByteBuffer bytes = ByteBuffer.allocate(BUFFER);
         CharBuffer chars = CharBuffer.allocate(BUFFER);
         byte[] buffer = new byte[BUFFER];
+        QuoteScanner quotes = new QuoteScanner();
         long total = 0;
         int n;
         while ((n = in.read(buffer, 0, Math.min(buffer.length, bytes.remaining()))) != -1) {
@@ -69,24 +70,49 @@ record SourceFile(Path path, String sha256, long bytes) {
             bytes.put(buffer, 0, n);
             bytes.flip();
             checkUtf8(utf8.decode(bytes, chars, false), total + bytes.position());
-            chars.clear();
+            scan(quotes, chars);
             total += n;
             bytes.compact();
         }
         bytes.flip();
         checkUtf8(utf8.decode(bytes, chars, true), total - bytes.remaining() + bytes.position());
-        chars.clear();
         checkUtf8(utf8.flush(chars), total);
+        scan(quotes, chars);
         if (total == 0) {
             throw new ImportRefusedException("File is empty");
         }
+        if (quotes.insideQuote()) {
+            // Refused here, before the upload is answered, rather than failing the import later.
+            throw new ImportRefusedException("File is not valid CSV: line " + quotes.openedAtLine()
+                    + " opens a quoted field that is never closed, so it would swallow every row after it;"
+                    + " close the quote or double the quote character inside the field");
+        }
         return new SourceFile(path, HexFormat.of().formatHex(sha.digest()), total);
+    }
+
+    private static void scan(QuoteScanner quotes, CharBuffer chars) {
+        chars.flip();
+        quotes.scan(chars.array(), chars.arrayOffset() + chars.position(), chars.remaining());
+        chars.clear();
     }
 
     private static void checkUtf8(CoderResult result, long offset) {
         if (result.isError()) {
             throw new ImportRefusedException("File is not valid UTF-8: malformed byte sequence near byte " + offset);
         }
+    }
+
+    /** The lower-case hex SHA-256 of a file's bytes, without the other checks: is it still the file? */
+    static String sha256Of(Path file) throws IOException {
+        MessageDigest sha = newDigest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     private static MessageDigest newDigest() {

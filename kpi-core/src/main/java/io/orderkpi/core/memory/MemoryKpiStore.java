@@ -157,6 +157,12 @@ public final class MemoryKpiStore implements KpiStore {
             return List.of();
         }
         try {
+            // A cached list answers a limit up to the one it was ranked with, or any limit once it
+            // holds fewer entries than that (then it holds every ranked customer).
+            if (day.top != null && (limit <= day.topOf || day.top.size() < day.topOf)) {
+                // Nothing changed the day since it was ranked: a dashboard polling it costs no ranking.
+                return day.top.size() <= limit ? day.top : day.top.subList(0, limit);
+            }
             // The best `limit` so far with the weakest on top, so a better one evicts it: no full sort.
             PriorityQueue<Spend> best = new PriorityQueue<>(Math.min(limit, day.spendByCustomer.size()) + 1,
                     (a, b) -> b.compareTo(a.netCents, a.customerId));
@@ -176,7 +182,12 @@ public final class MemoryKpiStore implements KpiStore {
                 Spend spend = best.poll();
                 entries[i] = new LeaderboardEntry(i + 1, spend.customerId, spend.netCents);
             }
-            return List.of(entries);
+            List<LeaderboardEntry> top = List.of(entries);
+            if (day.top == null || limit > day.topOf) {
+                day.top = top;
+                day.topOf = limit;
+            }
+            return top;
         } finally {
             day.lock.unlock();
         }
@@ -356,6 +367,9 @@ public final class MemoryKpiStore implements KpiStore {
         long lastUpdated;
         /** Replaced or expired: no longer in the map, so whoever holds it must look again. */
         boolean retired;
+        /** The last leaderboard read, asked with limit {@link #topOf}; null once a fact changed the day. */
+        List<LeaderboardEntry> top;
+        int topOf;
 
         Day(LocalDate date, long now) {
             this(date, new AppliedKeys(), new HashMap<>(), now);
@@ -391,6 +405,7 @@ public final class MemoryKpiStore implements KpiStore {
             if (!appliedKeys.add(fact.key())) {
                 return false;
             }
+            top = null;
             switch (fact.kind()) {
                 case COMPLETED_ORDER -> {
                     grossRevenueCents += fact.cents();

@@ -34,6 +34,7 @@ import io.orderkpi.core.spi.NotificationRecords;
 import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.Outbox;
+import io.orderkpi.core.spi.OutboxPosition;
 import io.orderkpi.core.spi.Page;
 import io.orderkpi.core.spi.RecordStore;
 import io.orderkpi.core.spi.RefundQuery;
@@ -75,7 +76,8 @@ import java.util.function.Supplier;
  *
  * <p>Nothing is persisted. Memory grows with the orders and refunds stored; outbox events,
  * notifications and imports grow until the history retention purges them (see
- * {@link Outbox#purgeDelivered}), and delivery bookkeeping does not grow with delivered events. Use
+ * {@link Outbox#purgeDelivered}), and delivery bookkeeping does not grow with delivered events (dead
+ * letters and the events waiting behind them are kept one by one until redelivered). Use
  * a database-backed store when records must survive the process or outgrow the heap.
  */
 public final class MemoryRecordStore implements RecordStore {
@@ -101,8 +103,11 @@ public final class MemoryRecordStore implements RecordStore {
     private final NavigableMap<Long, OutboxEvent> events = new TreeMap<>();
     private long lastSequence;
     private final Map<Long, List<OutboxEvent>> eventsByOrder = new HashMap<>();
-    private final Map<String, DeliveryCheckpoint> deliveries = new HashMap<>();
-    private final Map<String, NavigableMap<Long, DeadLetter>> deadLetters = new HashMap<>();
+    // Registered subscribers by name, each with its delivery state; dead letters also by id, the
+    // key their list pages by.
+    private final Map<String, SubscriberDeliveries> deliveries = new TreeMap<>();
+    private final NavigableMap<Long, DeadLetter> deadLettersById = new TreeMap<>();
+    private long lastDeadLetterId;
 
     private final OrderRecords orders = new OrdersView();
     private final ImportRecords imports = new ImportsView();
@@ -197,6 +202,11 @@ public final class MemoryRecordStore implements RecordStore {
             lastSequence = stored.sequence();
             events.put(stored.sequence(), stored);
             eventsByOrder.computeIfAbsent(orderId, key -> new ArrayList<>()).add(stored);
+            for (SubscriberDeliveries subscriber : deliveries.values()) {
+                if (subscriber.holdsBack(orderId)) {
+                    subscriber.hold(stored.sequence());
+                }
+            }
         }
     }
 
@@ -315,6 +325,22 @@ public final class MemoryRecordStore implements RecordStore {
             return read(() -> refundsByOrder.getOrDefault(orderId, Collections.emptyNavigableMap()).values().stream()
                     .map(entry -> entry.refund)
                     .toList());
+        }
+
+        @Override
+        public Set<Long> withCompletedRefunds(Collection<Long> orderIds) {
+            Objects.requireNonNull(orderIds, "orderIds");
+            return read(() -> {
+                Set<Long> found = new HashSet<>();
+                for (long orderId : orderIds) {
+                    NavigableMap<Long, RefundEntry> ofOrder = refundsByOrder.get(orderId);
+                    if (ofOrder != null && ofOrder.values().stream()
+                            .anyMatch(entry -> entry.refund.status() == RefundStatus.COMPLETED)) {
+                        found.add(orderId);
+                    }
+                }
+                return found;
+            });
         }
 
         @Override
@@ -538,6 +564,34 @@ public final class MemoryRecordStore implements RecordStore {
         }
 
         @Override
+        public List<Order> inProgress(Instant updatedBefore, long afterId, int limit) {
+            Objects.requireNonNull(updatedBefore, "updatedBefore");
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be >= 1: " + limit);
+            }
+            return read(() -> {
+                // Merge the ascending id sets of the in-progress statuses: a few small sets.
+                NavigableSet<Long> candidates = new TreeSet<>();
+                idsByStatus.forEach((status, ids) -> {
+                    if (status.isInProgress()) {
+                        candidates.addAll(ids.tailSet(afterId, false));
+                    }
+                });
+                List<Order> found = new ArrayList<>(Math.min(limit, candidates.size()));
+                for (long id : candidates) {
+                    Order order = ordersById.get(id);
+                    if (order.updatedAt().isBefore(updatedBefore)) {
+                        found.add(order.withoutItems());
+                        if (found.size() == limit) {
+                            break;
+                        }
+                    }
+                }
+                return found;
+            });
+        }
+
+        @Override
         public void forEachPlacedBetween(Instant from, Instant to, java.util.function.Consumer<Order> consumer) {
             Objects.requireNonNull(consumer, "consumer");
             // Copy under the lock, call back outside it: the consumer may be slow.
@@ -641,6 +695,24 @@ public final class MemoryRecordStore implements RecordStore {
         }
 
         @Override
+        public Page<ImportRun> page(long beforeKey, int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be >= 1: " + limit);
+            }
+            return read(() -> {
+                List<ImportEntry> entries = importsById.values().stream()
+                        .filter(entry -> entry.insertion < beforeKey)
+                        .sorted(Comparator.comparingLong((ImportEntry entry) -> entry.insertion).reversed())
+                        .limit(limit + 1L)
+                        .toList();
+                boolean more = entries.size() > limit;
+                List<ImportEntry> shown = more ? entries.subList(0, limit) : entries;
+                return new Page<>(shown.stream().map(entry -> entry.run).toList(),
+                        more ? OptionalLong.of(shown.get(limit - 1).insertion) : OptionalLong.empty());
+            });
+        }
+
+        @Override
         public List<ImportRun> unfinished() {
             return read(() -> importsById.values().stream()
                     .filter(entry -> !entry.run.state().isFinished())
@@ -650,13 +722,50 @@ public final class MemoryRecordStore implements RecordStore {
         }
 
         @Override
-        public ImportRun updateState(String importId, ImportState state, @Nullable String error) {
+        public Optional<ImportRun> updateState(String importId, ImportState from, ImportState to,
+                @Nullable String error) {
             Objects.requireNonNull(importId, "importId");
-            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
             return write(() -> {
                 ImportEntry entry = importEntry(importId);
-                entry.run = entry.run.withState(state, error, clock.instant());
-                return entry.run;
+                if (entry.run.state() != from) {
+                    return Optional.empty();
+                }
+                entry.run = entry.run.withState(to, to == ImportState.FAILED ? error : null, clock.instant());
+                return Optional.of(entry.run);
+            });
+        }
+
+        @Override
+        public Optional<ImportRun> claim(String importId, @Nullable String expectedOwner, String owner, Instant now) {
+            Objects.requireNonNull(importId, "importId");
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(now, "now");
+            return write(() -> {
+                ImportEntry entry = importEntry(importId);
+                if (!Objects.equals(entry.run.owner(), expectedOwner)) {
+                    return Optional.empty();
+                }
+                entry.run = entry.run.ownedBy(owner, now);
+                return Optional.of(entry.run);
+            });
+        }
+
+        @Override
+        public Set<String> heartbeat(String owner, Collection<String> importIds, Instant now) {
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(now, "now");
+            return write(() -> {
+                Set<String> beating = new HashSet<>();
+                for (String id : importIds) {
+                    ImportEntry entry = importsById.get(id);
+                    if (entry != null && owner.equals(entry.run.owner()) && !entry.run.state().isFinished()) {
+                        entry.run = entry.run.withHeartbeat(now);
+                        beating.add(id);
+                    }
+                }
+                return beating;
             });
         }
 
@@ -710,81 +819,184 @@ public final class MemoryRecordStore implements RecordStore {
     private final class OutboxView implements Outbox {
 
         @Override
+        public void registerSubscriber(String subscriber) {
+            checkSubscriber(subscriber);
+            write(() -> subscriber(subscriber));
+        }
+
+        @Override
+        public List<String> subscribers() {
+            return read(() -> List.copyOf(deliveries.keySet()));
+        }
+
+        /** The subscriber's state, registering it; the caller holds the write lock. */
+        private SubscriberDeliveries subscriber(String name) {
+            return deliveries.computeIfAbsent(name, SubscriberDeliveries::new);
+        }
+
+        @Override
         public List<OutboxEvent> pending(String subscriber, int limit) {
             Objects.requireNonNull(subscriber, "subscriber");
             if (limit < 0) {
                 throw new IllegalArgumentException("limit must be >= 0: " + limit);
             }
             return read(() -> {
-                DeliveryCheckpoint delivered = deliveries.get(subscriber);
-                long from = delivered == null ? 1 : delivered.upTo() + 1;
+                SubscriberDeliveries state = deliveries.get(subscriber);
                 List<OutboxEvent> page = new ArrayList<>(Math.min(limit, 1024));
-                Iterator<OutboxEvent> candidates = events.tailMap(from, true).values().iterator();
-                while (candidates.hasNext() && page.size() < limit) {
-                    OutboxEvent event = candidates.next();
-                    if (delivered == null || !delivered.isDelivered(event.sequence())) {
-                        page.add(event);
+                if (state == null) {
+                    events.values().stream().limit(limit).forEach(page::add);
+                    return List.copyOf(page);
+                }
+                // Two sorted sources merged: events owed below the checkpoint (redelivered, or
+                // released from behind a dead letter) and the events above it not yet covered.
+                Iterator<Long> owed = state.owed().iterator();
+                Iterator<OutboxEvent> fresh = events.tailMap(state.covered().upTo() + 1, true).values().iterator();
+                OutboxEvent nextOwed = nextDeliverableOwed(owed, state);
+                OutboxEvent nextFresh = nextUncovered(fresh, state);
+                while (page.size() < limit && (nextOwed != null || nextFresh != null)) {
+                    if (nextFresh == null || (nextOwed != null && nextOwed.sequence() < nextFresh.sequence())) {
+                        page.add(nextOwed);
+                        nextOwed = nextDeliverableOwed(owed, state);
+                    } else {
+                        page.add(nextFresh);
+                        nextFresh = nextUncovered(fresh, state);
                     }
                 }
                 return List.copyOf(page);
             });
         }
 
+        private OutboxEvent nextDeliverableOwed(Iterator<Long> owed, SubscriberDeliveries state) {
+            while (owed.hasNext()) {
+                OutboxEvent event = events.get(owed.next());
+                if (event != null && state.isDeliverable(event.orderId(), event.sequence())) {
+                    return event;
+                }
+            }
+            return null;
+        }
+
+        private OutboxEvent nextUncovered(Iterator<OutboxEvent> fresh, SubscriberDeliveries state) {
+            while (fresh.hasNext()) {
+                OutboxEvent event = fresh.next();
+                if (!state.covered().isDelivered(event.sequence())) {
+                    return event;
+                }
+            }
+            return null;
+        }
+
         @Override
-        public void markDelivered(String subscriber, Collection<Long> sequences) {
-            Objects.requireNonNull(subscriber, "subscriber");
+        public void markDelivered(String subscriber, long fence, Collection<Long> sequences) {
+            checkSubscriber(subscriber);
             List<Long> marked = List.copyOf(sequences);
             write(() -> {
-                DeliveryCheckpoint delivered = null;
+                SubscriberDeliveries state = subscriber(subscriber);
+                state.fence(fence);
                 for (long sequence : marked) {
                     if (sequence < 1 || sequence > lastSequence) {
                         continue; // unknown: never appended, so it must not hide a future event
                     }
-                    if (delivered == null) {
-                        delivered = deliveries.computeIfAbsent(subscriber, key -> new DeliveryCheckpoint());
+                    DeadLetter resolved = state.markDelivered(sequence);
+                    if (resolved != null) {
+                        deadLettersById.remove(resolved.id());
                     }
-                    delivered.markDelivered(sequence);
                 }
                 return null;
             });
         }
 
         @Override
-        public void deadLetter(String subscriber, long sequence, String error) {
-            Objects.requireNonNull(subscriber, "subscriber");
+        public void deadLetter(String subscriber, long fence, long sequence, String error) {
+            checkSubscriber(subscriber);
             Objects.requireNonNull(error, "error");
             write(() -> {
                 OutboxEvent event = events.get(sequence);
                 if (event == null) {
                     throw new NoSuchElementException("No outbox event " + sequence);
                 }
-                deliveries.computeIfAbsent(subscriber, key -> new DeliveryCheckpoint()).markDelivered(sequence);
-                deadLetters.computeIfAbsent(subscriber, key -> new TreeMap<>()).put(sequence,
-                        new DeadLetter(subscriber, event, error, clock.instant()));
+                SubscriberDeliveries state = subscriber(subscriber);
+                state.fence(fence);
+                DeadLetter letter = new DeadLetter(++lastDeadLetterId, subscriber, event, error, clock.instant());
+                DeadLetter replaced = state.deadLetter(letter);
+                if (replaced != null) {
+                    deadLettersById.remove(replaced.id());
+                }
+                deadLettersById.put(letter.id(), letter);
+                for (OutboxEvent later : eventsByOrder.get(event.orderId())) {
+                    if (later.sequence() > sequence) {
+                        state.hold(later.sequence());
+                    }
+                }
                 return null;
             });
         }
 
         @Override
-        public List<DeadLetter> deadLetters(@Nullable String subscriber) {
+        public Page<DeadLetter> deadLetters(@Nullable String subscriber, long beforeId, int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("limit must be >= 1: " + limit);
+            }
             return read(() -> {
-                List<DeadLetter> all = new ArrayList<>();
-                deadLetters.forEach((name, letters) -> {
-                    if (subscriber == null || subscriber.equals(name)) {
-                        all.addAll(letters.values());
+                List<DeadLetter> page = new ArrayList<>(Math.min(limit, 1024));
+                for (DeadLetter letter : deadLettersById.headMap(beforeId, false).descendingMap().values()) {
+                    if (subscriber == null || subscriber.equals(letter.subscriber())) {
+                        if (page.size() == limit) {
+                            return new Page<>(page, OptionalLong.of(page.get(limit - 1).id()));
+                        }
+                        page.add(letter);
                     }
-                });
-                all.sort(Comparator.comparing(DeadLetter::deadAt)
-                        .thenComparingLong(letter -> letter.event().sequence()));
-                return List.copyOf(all);
+                }
+                return new Page<>(page, OptionalLong.empty());
+            });
+        }
+
+        @Override
+        public long deadLetterCount(String subscriber) {
+            return read(() -> {
+                SubscriberDeliveries state = deliveries.get(subscriber);
+                return state == null ? 0L : state.deadLetters().size();
+            });
+        }
+
+        @Override
+        public boolean redeliver(String subscriber, long sequence) {
+            return write(() -> {
+                SubscriberDeliveries state = deliveries.get(subscriber);
+                DeadLetter letter = state == null ? null : state.removeDeadLetter(sequence);
+                if (letter != null) {
+                    deadLettersById.remove(letter.id());
+                }
+                return letter != null;
+            });
+        }
+
+        @Override
+        public int redeliverAll(@Nullable String subscriber) {
+            return write(() -> {
+                int redelivered = 0;
+                for (SubscriberDeliveries state : deliveries.values()) {
+                    for (DeadLetter letter : List.copyOf(state.deadLetters().values())) {
+                        if (subscriber == null || subscriber.equals(letter.subscriber())) {
+                            state.removeDeadLetter(letter.event().sequence());
+                            deadLettersById.remove(letter.id());
+                            redelivered++;
+                        }
+                    }
+                }
+                return redelivered;
             });
         }
 
         @Override
         public boolean resolveDeadLetter(String subscriber, long sequence) {
             return write(() -> {
-                NavigableMap<Long, DeadLetter> letters = deadLetters.get(subscriber);
-                return letters != null && letters.remove(sequence) != null;
+                SubscriberDeliveries state = deliveries.get(subscriber);
+                if (state == null || state.deadLetter(sequence) == null) {
+                    return false;
+                }
+                deadLettersById.remove(state.markDelivered(sequence).id());
+                return true;
             });
         }
 
@@ -794,31 +1006,41 @@ public final class MemoryRecordStore implements RecordStore {
         }
 
         @Override
-        public int purgeDelivered(Instant recordedBefore, Collection<String> subscribers) {
-            Objects.requireNonNull(recordedBefore, "recordedBefore");
-            List<String> names = List.copyOf(subscribers);
-            if (names.isEmpty()) {
-                return 0;
+        public OutboxPosition position() {
+            // Sequences are taken and made visible under the write lock, so the last one is a
+            // position no later event can pass.
+            return read(() -> new OutboxPosition(lastSequence));
+        }
+
+        @Override
+        public List<OutboxEvent> recordedAfter(OutboxPosition position, int limit) {
+            Objects.requireNonNull(position, "position");
+            if (limit < 0) {
+                throw new IllegalArgumentException("limit must be >= 0: " + limit);
             }
+            return read(() -> events.tailMap(position.sequence(), false).values().stream().limit(limit).toList());
+        }
+
+        @Override
+        public int purgeDelivered(Instant recordedBefore) {
+            Objects.requireNonNull(recordedBefore, "recordedBefore");
             return write(() -> {
-                List<DeliveryCheckpoint> checkpoints = new ArrayList<>(names.size());
-                long deliveredToAll = Long.MAX_VALUE;
-                for (String name : names) {
-                    DeliveryCheckpoint checkpoint = deliveries.get(name);
-                    if (checkpoint == null) {
-                        return 0; // a subscriber that never took anything has every event pending
-                    }
-                    checkpoints.add(checkpoint);
-                    deliveredToAll = Math.min(deliveredToAll, checkpoint.highest());
+                if (deliveries.isEmpty()) {
+                    return 0;
                 }
-                // Nothing above the lowest "highest delivered" can be delivered to all: stop there.
+                List<SubscriberDeliveries> states = List.copyOf(deliveries.values());
+                long deliveredToAll = Long.MAX_VALUE;
+                for (SubscriberDeliveries state : states) {
+                    deliveredToAll = Math.min(deliveredToAll, state.covered().highest());
+                }
+                // Nothing above the lowest "highest covered" can be delivered to all: stop there.
                 Map<Long, Set<Long>> purgedByOrder = new HashMap<>();
                 Iterator<OutboxEvent> candidates = events.headMap(deliveredToAll, true).values().iterator();
                 int purged = 0;
                 while (candidates.hasNext()) {
                     OutboxEvent event = candidates.next();
                     if (event.recordedAt().isBefore(recordedBefore)
-                            && deliveredToEvery(event.sequence(), names, checkpoints)) {
+                            && states.stream().allMatch(state -> state.isDelivered(event.sequence()))) {
                         candidates.remove();
                         purgedByOrder.computeIfAbsent(event.orderId(), key -> new HashSet<>()).add(event.sequence());
                         purged++;
@@ -835,18 +1057,11 @@ public final class MemoryRecordStore implements RecordStore {
             });
         }
 
-        /** Delivered to each subscriber and dead-lettered for none: a dead letter is still owed. */
-        private boolean deliveredToEvery(long sequence, List<String> names, List<DeliveryCheckpoint> checkpoints) {
-            for (int i = 0; i < names.size(); i++) {
-                if (!checkpoints.get(i).isDelivered(sequence)) {
-                    return false;
-                }
-                NavigableMap<Long, DeadLetter> letters = deadLetters.get(names.get(i));
-                if (letters != null && letters.containsKey(sequence)) {
-                    return false;
-                }
+        private static void checkSubscriber(String subscriber) {
+            Objects.requireNonNull(subscriber, "subscriber");
+            if (subscriber.isBlank()) {
+                throw new IllegalArgumentException("A subscriber name must not be blank");
             }
-            return true;
         }
     }
 

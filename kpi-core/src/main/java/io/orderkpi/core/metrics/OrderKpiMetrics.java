@@ -11,7 +11,7 @@ import io.orderkpi.core.importer.ImportListener;
 import io.orderkpi.core.importer.OrderImporter;
 import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.queue.QueueStats;
-import io.orderkpi.core.spi.JobQueue;
+import io.orderkpi.core.spi.JobStore;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
@@ -19,7 +19,8 @@ import java.util.function.ToDoubleFunction;
  * Binds OrderKPI's meters to a Micrometer registry. Loaded only when the application passes a
  * registry, so Micrometer stays an optional dependency (as in HikariCP). Meter names follow
  * SPEC §9 once a Prometheus registry renders them: {@code orderkpi_queue_jobs{queue,state}},
- * {@code orderkpi_outbox_lag_seconds{subscriber}}, {@code orderkpi_kpi_facts_total{result}},
+ * {@code orderkpi_outbox_lag_seconds{subscriber}}, {@code orderkpi_outbox_dead_letters{subscriber}},
+ * {@code orderkpi_kpi_facts_total{result}},
  * {@code orderkpi_import_rows_total{result}}.
  */
 public final class OrderKpiMetrics {
@@ -31,7 +32,7 @@ public final class OrderKpiMetrics {
      * @param registry a {@code io.micrometer.core.instrument.MeterRegistry}
      * @throws IllegalArgumentException when it is not one
      */
-    public static void bind(Object registry, JobQueue queue, OutboxRelay relay, Analytics analytics,
+    public static void bind(Object registry, JobStore queue, OutboxRelay relay, Analytics analytics,
             OrderImporter importer) {
         if (!(registry instanceof MeterRegistry meters)) {
             throw new IllegalArgumentException("Not a Micrometer MeterRegistry: " + registry.getClass().getName());
@@ -50,6 +51,9 @@ public final class OrderKpiMetrics {
             Gauge.builder("orderkpi.outbox.lag", relay, r -> r.lag(subscriber).toMillis() / 1000.0)
                     .baseUnit("seconds").tag("subscriber", subscriber)
                     .description("Age of the oldest event not yet delivered to the subscriber").register(meters);
+            Gauge.builder("orderkpi.outbox.dead.letters", relay, r -> r.deadLetterCount(subscriber))
+                    .tag("subscriber", subscriber)
+                    .description("Events dead-lettered for the subscriber (SPEC §8)").register(meters);
         }
         FunctionCounter.builder("orderkpi.kpi.facts", analytics, Analytics::appliedFacts).tag("result", "applied")
                 .register(meters);
@@ -70,13 +74,13 @@ public final class OrderKpiMetrics {
         importer.addListener(new RejectedRowCounter(rows.get("rejected")));
     }
 
-    private static void queueGauge(MeterRegistry meters, JobQueue queue, String name, String state,
+    private static void queueGauge(MeterRegistry meters, JobStore queue, String name, String state,
             ToDoubleFunction<QueueStats> value) {
         Gauge.builder("orderkpi.queue.jobs", queue, q -> stat(q, name, value)).tag("queue", name).tag("state", state)
                 .register(meters);
     }
 
-    private static double stat(JobQueue queue, String name, ToDoubleFunction<QueueStats> value) {
+    private static double stat(JobStore queue, String name, ToDoubleFunction<QueueStats> value) {
         QueueStats stats = queue.stats().get(name);
         return stats == null ? 0 : value.applyAsDouble(stats);
     }

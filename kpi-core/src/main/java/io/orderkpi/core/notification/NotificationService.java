@@ -11,7 +11,7 @@ import io.orderkpi.core.order.OrderStatus;
 import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueNames;
-import io.orderkpi.core.spi.JobQueue;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.spi.NotificationRecords;
 import io.orderkpi.core.spi.Notifier;
 import io.orderkpi.core.spi.RecordStore;
@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Notifies customers of completed and failed orders and of processed refunds (SPEC §7).
@@ -40,8 +42,10 @@ import java.util.Optional;
  *       sent already, else sends it through its channel's {@link Notifier} and records the attempt
  *       on the same row. A failed attempt is recorded and then thrown, so the queue retries it with
  *       its {@link io.orderkpi.core.queue.RetryPolicy} (3 attempts by default) and finally lists
- *       the job as failed. Delivery is at least once: a crash between sending and recording sends
- *       again.</li>
+ *       the job as failed. A {@link NotificationRejectedException} (the channel says retrying
+ *       cannot help) is recorded as {@code failed} with its reason and not thrown: the job ends
+ *       after that one attempt. Delivery is at least once: a crash between sending and recording
+ *       sends again.</li>
  * </ol>
  *
  * <p>Errors recorded or thrown for a failed attempt have every e-mail address masked, since the
@@ -61,21 +65,23 @@ public final class NotificationService implements EventSubscriber {
 
     private static final String UNKNOWN_REASON = "Unknown reason";
 
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationService.class);
+
     private final RecordStore records;
-    private final JobQueue queue;
+    private final WorkerEngine workers;
     private final Map<String, Notifier> notifiers;
     private final Clock clock;
 
     /**
      * @param records   where notifications are stored, and orders read
-     * @param queue     where sends are queued; call {@link #register()} before it starts
+     * @param workers   where sends are queued; call {@link #register()} before it starts
      * @param notifiers one per channel, at least one ({@link LogNotifier} is always available);
      *                  each event gets one notification per notifier, in this order
      * @param clock     the time of recorded attempts
      */
-    public NotificationService(RecordStore records, JobQueue queue, List<Notifier> notifiers, Clock clock) {
+    public NotificationService(RecordStore records, WorkerEngine workers, List<Notifier> notifiers, Clock clock) {
         this.records = Objects.requireNonNull(records, "records");
-        this.queue = Objects.requireNonNull(queue, "queue");
+        this.workers = Objects.requireNonNull(workers, "workers");
         this.clock = Objects.requireNonNull(clock, "clock");
         Map<String, Notifier> byChannel = new LinkedHashMap<>();
         for (Notifier notifier : notifiers) {
@@ -101,13 +107,13 @@ public final class NotificationService implements EventSubscriber {
     }
 
     /**
-     * Registers the {@value #SEND_JOB} handler on the service's queue. Once, before the queue
-     * starts. It takes no queue of its own so the handler always runs where the jobs are queued.
+     * Registers the {@value #SEND_JOB} handler on the service's worker engine. Once, before the
+     * engine starts. It takes no engine of its own so the handler always runs where the jobs are queued.
      *
      * @throws IllegalStateException when the job type already has a handler
      */
     public void register() {
-        queue.register(SEND_JOB, this::send);
+        workers.register(SEND_JOB, this::send);
     }
 
     /**
@@ -183,8 +189,8 @@ public final class NotificationService implements EventSubscriber {
     }
 
     private void enqueue(long notificationId) {
-        queue.enqueue(new JobRequest(QueueNames.NOTIFICATIONS, SEND_JOB, Long.toString(notificationId),
-                "notification:" + notificationId));
+        workers.enqueue(JobRequest.of(QueueNames.NOTIFICATIONS, SEND_JOB, Long.toString(notificationId))
+                .withDedupKey("notification:" + notificationId).withSubject("notification " + notificationId));
     }
 
     /** The {@value #SEND_JOB} handler. */
@@ -205,6 +211,13 @@ public final class NotificationService implements EventSubscriber {
         } catch (InterruptedException e) {
             // A shutdown, not the channel's failure: no attempt is recorded and the job stays queued.
             throw e;
+        } catch (NotificationRejectedException e) {
+            // Retrying cannot help: record the reason once and end the job without an exception.
+            String reason = capped(EmailMasking.maskAll(String.valueOf(e.getMessage()).strip()));
+            notifications().recordAttempt(id, false, reason, clock.instant());
+            LOG.warn("Notification {} ({} via {}) was not sent and will not be retried: {}", notification.id(),
+                    notification.type().wireName(), notification.channel(), reason);
+            return;
         } catch (Exception e) {
             String error = describe(e);
             notifications().recordAttempt(id, false, error, clock.instant());
@@ -219,14 +232,15 @@ public final class NotificationService implements EventSubscriber {
                 "Notification " + notification.id() + " names order " + notification.orderId()
                         + ", which does not exist"));
         return new NotificationMessage(NotificationTemplates.subject(notification.type(), order.orderNumber()),
-                notification.message(), order.customerEmail().strip());
+                notification.message(), order.customerEmail().strip(), order.customerName().strip());
     }
 
     /** Class and message of a failure and of its root cause, addresses masked, capped. */
     static String describe(Throwable failure) {
         StringBuilder text = new StringBuilder(failure.getClass().getSimpleName());
         if (failure.getMessage() != null) {
-            text.append(": ").append(failure.getMessage());
+            // Server replies end with a line break; the stored text is one line.
+            text.append(": ").append(failure.getMessage().strip());
         }
         Throwable root = failure;
         // Bounded: a cause chain may be cyclic.
@@ -236,11 +250,15 @@ public final class NotificationService implements EventSubscriber {
         if (root != failure) {
             text.append(" (caused by ").append(root.getClass().getSimpleName());
             if (root.getMessage() != null) {
-                text.append(": ").append(root.getMessage());
+                text.append(": ").append(root.getMessage().strip());
             }
             text.append(')');
         }
-        String masked = EmailMasking.maskAll(text.toString());
+        return capped(EmailMasking.maskAll(text.toString()));
+    }
+
+    /** At most {@link #MAX_ERROR_LENGTH} characters, never half a character. */
+    private static String capped(String masked) {
         if (masked.length() <= MAX_ERROR_LENGTH) {
             return masked;
         }

@@ -66,7 +66,8 @@ public final class NotificationTemplates {
     }
 
     private static NotificationMessage message(NotificationType type, Order order, String body) {
-        return new NotificationMessage(subject(type, order.orderNumber()), body, order.customerEmail().strip());
+        return new NotificationMessage(subject(type, order.orderNumber()), body, order.customerEmail().strip(),
+                order.customerName().strip());
     }
 
     private static String greeting(Order order) {

@@ -40,6 +40,15 @@ public enum OrderStatus {
         REFUNDED.next = EnumSet.noneOf(OrderStatus.class);
     }
 
+    /**
+     * Whether the workflow has started on an order in this status and is not done with it: every
+     * status but {@code pending} and the final ones. An order left here by a crash or an outage is
+     * resumed by the start-up sweep and listed as stuck once it is old enough.
+     */
+    public boolean isInProgress() {
+        return this != PENDING && !isFinal();
+    }
+
     /** Whether the workflow is done with an order in this status. */
     public boolean isFinal() {
         return FINAL.contains(this);

@@ -45,6 +45,12 @@ public final class RefundAmountException extends OrderKpiException {
                 + refundable + " of order " + orderId);
     }
 
+    /** A full refund stating an amount that is not what remains to be refunded. */
+    public static RefundAmountException fullIsNotRemainder(long orderId, Money stated, Money refundable) {
+        return new RefundAmountException(orderId, "amount: a full refund refunds what remains of order " + orderId
+                + ", " + refundable + ", not " + stated + "; leave amount out, or ask a partial refund");
+    }
+
     /** A full refund of an order whose refunds already take its whole total. */
     public static RefundAmountException nothingRefundable(long orderId) {
         return new RefundAmountException(orderId, "Nothing is left to refund of order " + orderId

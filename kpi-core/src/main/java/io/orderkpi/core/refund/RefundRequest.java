@@ -13,9 +13,11 @@ import java.util.UUID;
  * <p>The refund_id is fixed when the request is made (a random UUID unless the caller brings its
  * own), so retrying the same request value is idempotent: the store returns the first refund.
  *
- * @param amount   the amount of a {@link RefundType#PARTIAL partial} refund (required); always
- *                 {@code null} for a {@link RefundType#FULL full} one, which refunds what remains,
- *                 so an amount given with it is dropped
+ * @param amount   the amount of a {@link RefundType#PARTIAL partial} refund (required); for a
+ *                 {@link RefundType#FULL full} one, which refunds what remains, optional: when
+ *                 given it must equal what remains when the refund begins (else
+ *                 {@link RefundAmountException}), so a caller's wrong idea of the remainder is
+ *                 refused instead of silently refunding another amount
  * @param reason   free text kept with the refund
  * @param refundId at most {@value #MAX_REFUND_ID} characters, not blank; a {@code null} argument
  *                 becomes a random UUID, so the component is never {@code null}
@@ -32,9 +34,7 @@ public record RefundRequest(long orderId, RefundType type, @Nullable Money amoun
      */
     public RefundRequest {
         Objects.requireNonNull(type, "type");
-        if (type == RefundType.FULL) {
-            amount = null;
-        } else if (amount == null) {
+        if (type == RefundType.PARTIAL && amount == null) {
             throw RefundAmountException.missing(orderId);
         }
         if (refundId == null) {

@@ -37,6 +37,10 @@ public final class RefundRules {
             if (!refundable.isPositive()) {
                 throw RefundAmountException.nothingRefundable(request.orderId());
             }
+            Money stated = request.amount();
+            if (stated != null && !stated.equals(refundable)) {
+                throw RefundAmountException.fullIsNotRemainder(request.orderId(), stated, refundable);
+            }
             return refundable;
         }
         Money amount = request.amount();

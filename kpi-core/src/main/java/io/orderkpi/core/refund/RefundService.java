@@ -9,8 +9,8 @@ import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueNames;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.spi.GatewayUnavailableException;
-import io.orderkpi.core.spi.JobQueue;
 import io.orderkpi.core.spi.PaymentGateway;
 import io.orderkpi.core.spi.PaymentResult;
 import io.orderkpi.core.spi.RecordStore;
@@ -53,7 +53,7 @@ public final class RefundService {
     private final RecordStore records;
     private final PaymentGateway gateway;
     private final Clock clock;
-    private final AtomicReference<JobQueue> queue = new AtomicReference<>();
+    private final AtomicReference<WorkerEngine> workers = new AtomicReference<>();
 
     /**
      * @param clock gives each refund's {@code processed_at}, which decides its KPI day
@@ -104,7 +104,7 @@ public final class RefundService {
      *                                made; nothing is stored or queued
      */
     public RefundOutcome submit(RefundRequest request) {
-        JobQueue jobs = boundQueue();
+        WorkerEngine jobs = boundWorkers();
         RefundOutcome started = begin(request);
         if (!started.refund().status().isFinished()) {
             enqueue(jobs, started.refund().refundId());
@@ -131,15 +131,15 @@ public final class RefundService {
 
     /**
      * Registers the {@value #JOB_TYPE} handler on {@code jobs} (before it starts) and binds this
-     * service to it for {@link #submit}. A technical failure in the handler makes the queue retry
+     * service to it for {@link #submit}. A technical failure in the handler makes the engine retry
      * the job with backoff.
      *
      * @throws IllegalStateException when this service is registered already
      */
-    public void register(JobQueue jobs) {
+    public void register(WorkerEngine jobs) {
         Objects.requireNonNull(jobs, "jobs");
-        if (!queue.compareAndSet(null, jobs)) {
-            throw new IllegalStateException("RefundService is registered with a job queue already");
+        if (!workers.compareAndSet(null, jobs)) {
+            throw new IllegalStateException("RefundService is registered with a worker engine already");
         }
         jobs.register(JOB_TYPE, job -> resume(job.payload()));
     }
@@ -152,7 +152,7 @@ public final class RefundService {
      * @throws IllegalStateException when {@link #register} has not been called
      */
     public int enqueueUnfinished() {
-        JobQueue jobs = boundQueue();
+        WorkerEngine jobs = boundWorkers();
         List<Refund> unfinished = records.refunds().unfinished();
         for (Refund refund : unfinished) {
             enqueue(jobs, refund.refundId());
@@ -170,16 +170,17 @@ public final class RefundService {
         return records.refunds().begin(request);
     }
 
-    private JobQueue boundQueue() {
-        JobQueue jobs = queue.get();
+    private WorkerEngine boundWorkers() {
+        WorkerEngine jobs = workers.get();
         if (jobs == null) {
-            throw new IllegalStateException("RefundService.register(queue) must be called before queued refunds");
+            throw new IllegalStateException("RefundService.register(workers) must be called before queued refunds");
         }
         return jobs;
     }
 
-    private static void enqueue(JobQueue jobs, String refundId) {
-        jobs.enqueue(JobRequest.of(QueueNames.REFUNDS, JOB_TYPE, refundId).withDedupKey(dedupKey(refundId)));
+    private static void enqueue(WorkerEngine jobs, String refundId) {
+        jobs.enqueue(JobRequest.of(QueueNames.REFUNDS, JOB_TYPE, refundId).withDedupKey(dedupKey(refundId))
+                .withSubject("refund " + refundId));
     }
 
     private Refund process(Refund refund) {

@@ -12,7 +12,10 @@ import io.orderkpi.core.notification.NotificationMessage;
  * <ul>
  *   <li>Thread-safe: several workers may send at once.</li>
  *   <li>{@link #send} returns normally only when the message was handed over; it throws on any
- *       failure, and the attempt is recorded as failed and retried with the queue's backoff.</li>
+ *       failure, and the attempt is recorded as failed and retried with the queue's backoff.
+ *       A failure that retrying cannot fix (no valid address, a recipient refused for good) is a
+ *       {@link io.orderkpi.core.notification.NotificationRejectedException}: recorded once, not
+ *       retried.</li>
  *   <li>At least once: the same notification may be sent again (a retry after a timeout whose
  *       message did arrive, a worker that crashed before the outcome was stored). Use
  *       {@link Notification#id()} where the channel can deduplicate (an e-mail's Message-ID).</li>
@@ -31,7 +34,9 @@ public interface Notifier {
      *
      * @param notification the stored notification (its id, type and amounts)
      * @param message      the rendered subject, body and recipient
-     * @throws Exception when the message could not be sent; the attempt is retried
+     * @throws io.orderkpi.core.notification.NotificationRejectedException when it can never be sent
+     *         as it is; the attempt is recorded and not retried
+     * @throws Exception when the message could not be sent this time; the attempt is retried
      */
     void send(Notification notification, NotificationMessage message) throws Exception;
 }

@@ -58,6 +58,16 @@ public interface OrderRecords {
     Page<Order> list(OrderQuery query);
 
     /**
+     * Orders {@linkplain OrderStatus#isInProgress() in progress} whose last update was strictly
+     * before {@code updatedBefore}, with an id above {@code afterId}, in ascending id order (the
+     * oldest orders first), at most {@code limit}, without items: how the sweep and the stuck
+     * list find unfinished orders without reading every order. Page on with the last id returned.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    List<Order> inProgress(Instant updatedBefore, long afterId, int limit);
+
+    /**
      * Calls {@code consumer} with every order whose {@code placedAt} is in {@code [from, to)}, with
      * items, in no particular order: the input of KPI recomputation (backfill, verify). The
      * consumer runs on the calling thread and must not call the store. A store may read the

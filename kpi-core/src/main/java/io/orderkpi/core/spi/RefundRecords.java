@@ -8,8 +8,10 @@ import io.orderkpi.core.refund.RefundConflictException;
 import io.orderkpi.core.refund.RefundOutcome;
 import io.orderkpi.core.refund.RefundRequest;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The refunds view of a {@link RecordStore} (SPEC §6). Thread-safe: every method may be called
@@ -46,6 +48,12 @@ public interface RefundRecords {
 
     /** Every refund of one order, oldest first; empty for an unknown order. */
     List<Refund> ofOrder(long orderId);
+
+    /**
+     * The ids among {@code orderIds} that have at least one {@code completed} refund: one query
+     * for a page of orders, so KPI recomputation never asks order by order.
+     */
+    Set<Long> withCompletedRefunds(Collection<Long> orderIds);
 
     /**
      * Compare-and-set {@code pending → processing}, done before the gateway is called.

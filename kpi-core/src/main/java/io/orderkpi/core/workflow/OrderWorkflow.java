@@ -9,7 +9,7 @@ import io.orderkpi.core.order.OrderItem;
 import io.orderkpi.core.order.OrderStatus;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueNames;
-import io.orderkpi.core.spi.JobQueue;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.Page;
 import io.orderkpi.core.spi.PaymentGateway;
@@ -21,17 +21,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +56,6 @@ public final class OrderWorkflow {
     public static final String PROCESS_JOB = "order.process";
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderWorkflow.class);
-    private static final Set<OrderStatus> IN_PROGRESS = EnumSet.of(OrderStatus.RESERVING_STOCK,
-            OrderStatus.STOCK_RESERVED, OrderStatus.PROCESSING_PAYMENT, OrderStatus.PAYMENT_SUCCEEDED,
-            OrderStatus.PAYMENT_FAILED, OrderStatus.STOCK_RESERVATION_FAILED);
     private static final int PAGE = 500;
 
     private final RecordStore records;
@@ -77,28 +70,28 @@ public final class OrderWorkflow {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Registers the {@value #PROCESS_JOB} handler on a queue (before it starts). */
-    public void register(JobQueue queue) {
-        queue.register(PROCESS_JOB, job -> process(Long.parseLong(job.payload())));
+    /** Registers the {@value #PROCESS_JOB} handler on a worker engine (before it starts). */
+    public void register(WorkerEngine workers) {
+        workers.register(PROCESS_JOB, job -> process(Long.parseLong(job.payload())));
     }
 
     /** Queues one order for processing, deduplicated per order ({@code process:{id}}). */
-    public UUID enqueue(JobQueue queue, long orderId) {
-        return queue.enqueue(JobRequest.of(QueueNames.ORDER_PROCESSING, PROCESS_JOB, Long.toString(orderId))
-                .withDedupKey("process:" + orderId));
+    public UUID enqueue(WorkerEngine workers, long orderId) {
+        return workers.enqueue(JobRequest.of(QueueNames.ORDER_PROCESSING, PROCESS_JOB, Long.toString(orderId))
+                .withDedupKey("process:" + orderId).withSubject("order " + orderId));
     }
 
     /**
      * Queues every pending order, a page at a time (never all ids in memory at once); returns how
      * many were queued.
      */
-    public long enqueuePending(JobQueue queue) {
+    public long enqueuePending(WorkerEngine workers) {
         long queued = 0;
         OrderQuery query = OrderQuery.firstPage(PAGE).withStatus(OrderStatus.PENDING);
         while (true) {
             Page<Order> page = records.orders().list(query);
             for (Order order : page.items()) {
-                enqueue(queue, order.id());
+                enqueue(workers, order.id());
                 queued++;
             }
             if (page.nextKey().isEmpty()) {
@@ -110,43 +103,37 @@ public final class OrderWorkflow {
 
     /**
      * Orders left in an intermediate status for longer than {@code minAge} (a technical error
-     * outlasted the retries, or a worker died), oldest update first, at most {@code limit}.
+     * outlasted the retries, or a worker died), oldest first, at most {@code limit}.
      */
     public List<Order> stuck(Duration minAge, int limit) {
-        Instant before = clock.instant().minus(minAge);
-        List<Order> stuck = inProgress(order -> order.updatedAt().isBefore(before));
-        return List.copyOf(stuck.subList(0, Math.min(limit, stuck.size())));
+        return records.orders().inProgress(clock.instant().minus(minAge), 0, limit);
     }
 
     /** Queues every stuck order again; returns how many. */
-    public int recover(JobQueue queue, Duration minAge) {
-        List<Order> stuck = stuck(minAge, Integer.MAX_VALUE);
-        stuck.forEach(order -> enqueue(queue, order.id()));
-        return stuck.size();
+    public int recover(WorkerEngine workers, Duration minAge) {
+        return enqueueInProgress(workers, clock.instant().minus(minAge));
     }
 
     /** Queues every order in an intermediate status, whatever its age (the start-up sweep). */
-    public int resumeInProgress(JobQueue queue) {
-        List<Order> inProgress = inProgress(order -> true);
-        inProgress.forEach(order -> enqueue(queue, order.id()));
-        return inProgress.size();
+    public int resumeInProgress(WorkerEngine workers) {
+        return enqueueInProgress(workers, Instant.MAX);
     }
 
-    private List<Order> inProgress(Predicate<Order> filter) {
-        List<Order> found = new ArrayList<>();
-        for (OrderStatus status : IN_PROGRESS) {
-            OrderQuery query = OrderQuery.firstPage(PAGE).withStatus(status);
-            while (true) {
-                Page<Order> page = records.orders().list(query);
-                page.items().stream().filter(filter).forEach(found::add);
-                if (page.nextKey().isEmpty()) {
-                    break;
-                }
-                query = query.before(page.nextKey().getAsLong());
+    /** Pages through the in-progress orders updated before {@code before}, queueing each. */
+    private int enqueueInProgress(WorkerEngine workers, Instant before) {
+        int queued = 0;
+        long afterId = 0;
+        while (true) {
+            List<Order> page = records.orders().inProgress(before, afterId, PAGE);
+            for (Order order : page) {
+                enqueue(workers, order.id());
+                queued++;
             }
+            if (page.size() < PAGE) {
+                return queued;
+            }
+            afterId = page.get(page.size() - 1).id();
         }
-        found.sort(Comparator.comparing(Order::updatedAt).thenComparingLong(Order::id));
-        return found;
     }
 
     /**

@@ -714,8 +714,8 @@ class CsvOrderReaderTest {
     }
 
     @Test
-    void skipsBlankLinesWithoutReturningOrRejectingThem() {
-        String csv = "\n\n" + aRow().header() + "\n"
+    void skipsTrulyBlankLinesButRejectsRowsOfOnlySeparatorsOrSpaces() {
+        String csv = "\n , ,\n" + aRow().header() + "\n"
                 + "\n"
                 + aRow().line() + "\n"
                 + "   \n"
@@ -726,8 +726,11 @@ class CsvOrderReaderTest {
 
         List<ParsedRow> rows = readAll(csv);
 
-        assertThat(orderNumbers(rows)).containsExactly("ORD-1", "ORD-2");
-        assertThat(lineNumbers(rows)).containsExactly(5L, 9L);
+        assertThat(lineNumbers(rows)).containsExactly(5L, 6L, 7L, 9L);
+        assertThat(rows.get(0)).isInstanceOf(ParsedRow.Valid.class);
+        assertThat(rows.get(3)).isInstanceOf(ParsedRow.Valid.class);
+        assertThat(rows.subList(1, 3)).allSatisfy(row -> assertThat(((ParsedRow.Rejected) row).row().reason())
+                .isEqualTo("row: holds no value, only separators or spaces"));
     }
 
     @Test

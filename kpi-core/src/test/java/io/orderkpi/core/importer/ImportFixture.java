@@ -1,6 +1,7 @@
 package io.orderkpi.core.importer;
 
-import io.orderkpi.core.memory.MemoryJobQueue;
+import io.orderkpi.core.memory.MemoryJobStore;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.queue.QueueNames;
@@ -26,7 +27,7 @@ final class ImportFixture implements AutoCloseable {
 
     final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     final RecordStore records;
-    final MemoryJobQueue queue;
+    final WorkerEngine queue;
     final OrderImporter importer;
     private final Path directory;
 
@@ -38,7 +39,7 @@ final class ImportFixture implements AutoCloseable {
         this.directory = directory;
         this.records = records;
         // The queue keeps real time: its delays (retries, out-of-order chunks) must elapse.
-        this.queue = MemoryJobQueue.builder()
+        this.queue = WorkerEngine.builder(new MemoryJobStore())
                 .retryPolicy(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100)))
                 .build();
         this.importer = OrderImporter.builder(records, queue).clock(clock)

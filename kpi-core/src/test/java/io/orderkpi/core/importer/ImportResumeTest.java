@@ -3,7 +3,8 @@ package io.orderkpi.core.importer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.orderkpi.core.memory.MemoryJobQueue;
+import io.orderkpi.core.memory.MemoryJobStore;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.queue.QueueNames;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class ImportResumeTest {
 
         // First life: import until a good part of the file is stored, then "crash": the queue
         // drops its pending jobs and the importer its parser thread.
-        MemoryJobQueue firstQueue = MemoryJobQueue.builder().build();
+        WorkerEngine firstQueue = WorkerEngine.builder(new MemoryJobStore()).build();
         OrderImporter firstImporter = OrderImporter.builder(records, firstQueue).clock(clock).build();
         firstQueue.start(Map.of(QueueNames.ORDERS_IMPORT, 2));
         String importId = firstImporter.submit(file, ImportOptions.named("big.csv").withChunkSize(CHUNK))
@@ -52,7 +53,7 @@ class ImportResumeTest {
         assertThat(storedNumbers(records)).hasSize((int) crashed.counters().imported());
 
         // Second life: a new queue and importer on the same records resume from stored progress.
-        MemoryJobQueue secondQueue = MemoryJobQueue.builder().build();
+        WorkerEngine secondQueue = WorkerEngine.builder(new MemoryJobStore()).build();
         try (OrderImporter secondImporter = OrderImporter.builder(records, secondQueue).clock(clock).build()) {
             secondQueue.start(Map.of(QueueNames.ORDERS_IMPORT, 2));
 

@@ -185,6 +185,26 @@ class OrderImporterTest {
     }
 
     @Test
+    void refusesAFileEndingInsideAQuoteAtTheIdentityPassNamingTheLineWhereItOpened() throws Exception {
+        String csv = HEADER + row("A-1", "c1") + "A-2,c2,\"Open\r\nquote,b@example.com,pending,20.00,USD,,P2,Mug,S2,2,10.00\r\n"
+                + row("A-3", "c3");
+        Path file = fixture.write("open-quote.csv", csv);
+
+        assertThatThrownBy(() -> fixture.importer.submit(file, ImportOptions.named("open-quote.csv")))
+                .isInstanceOf(ImportRefusedException.class).hasMessageStartingWith("File is not valid CSV: line 3 opens"
+                        + " a quoted field that is never closed");
+        assertThat(fixture.records.imports().recent(10)).isEmpty();
+        assertThat(fixture.storedNumbers()).isEmpty();
+    }
+
+    @Test
+    void acceptsAQuoteThatClosesOnTheLastByte() throws Exception {
+        Path file = fixture.write("closed.csv", HEADER + "A-1,c1,\"Name, \"\"quoted\"\"\"");
+
+        assertThat(fixture.importer.submit(file, ImportOptions.named("closed.csv")).run().importId()).isNotBlank();
+    }
+
+    @Test
     void refusesAFileWithoutTheRequiredColumnsWhole() throws Exception {
         Path file = fixture.write("nocols.csv", "order_number,total_amount\nA-1,5.00\n");
 

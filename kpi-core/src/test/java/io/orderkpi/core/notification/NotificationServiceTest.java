@@ -10,7 +10,9 @@ import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.event.OutboxRelay;
-import io.orderkpi.core.memory.MemoryJobQueue;
+import io.orderkpi.core.memory.MemoryJobStore;
+import io.orderkpi.core.memory.MemoryLease;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
@@ -46,13 +48,13 @@ class NotificationServiceTest {
 
     private final Clock clock = Clock.systemUTC();
     private final MemoryRecordStore records = new MemoryRecordStore(clock);
-    private final List<MemoryJobQueue> queues = new ArrayList<>();
+    private final List<WorkerEngine> queues = new ArrayList<>();
     private final List<OutboxRelay> relays = new ArrayList<>();
 
     @AfterEach
     void closeQueuesAndRelays() {
         relays.forEach(OutboxRelay::close);
-        queues.forEach(MemoryJobQueue::close);
+        queues.forEach(WorkerEngine::close);
     }
 
     // ---- fixtures ----
@@ -93,8 +95,8 @@ class NotificationServiceTest {
         }
     }
 
-    private MemoryJobQueue newQueue() {
-        MemoryJobQueue queue = MemoryJobQueue.builder().retryPolicy(FAST).shutdownGrace(Duration.ofSeconds(5)).build();
+    private WorkerEngine newQueue() {
+        WorkerEngine queue = WorkerEngine.builder(new MemoryJobStore()).retryPolicy(FAST).shutdownGrace(Duration.ofSeconds(5)).build();
         queues.add(queue);
         return queue;
     }
@@ -106,16 +108,17 @@ class NotificationServiceTest {
         return service;
     }
 
-    private static void start(NotificationService service, MemoryJobQueue queue) {
+    private static void start(NotificationService service, WorkerEngine queue) {
         queue.start(Map.of(QueueNames.NOTIFICATIONS, 2));
     }
 
-    private MemoryJobQueue lastQueue() {
+    private WorkerEngine lastQueue() {
         return queues.get(queues.size() - 1);
     }
 
     private void deliver(NotificationService service) throws InterruptedException {
-        OutboxRelay relay = new OutboxRelay(records.outbox(), List.of(service), clock, FAST, Duration.ofMillis(10));
+        OutboxRelay relay = OutboxRelay.builder(records.outbox(), new MemoryLease()).subscriber(service).clock(clock)
+                .retry(FAST).pollInterval(Duration.ofMillis(10)).build();
         relays.add(relay);
         relay.drain();
     }
@@ -167,11 +170,11 @@ class NotificationServiceTest {
         return records.notifications().list(NotificationQuery.firstPage(100)).items();
     }
 
-    private QueueStats notificationQueue(MemoryJobQueue queue) {
-        return queue.stats().get(QueueNames.NOTIFICATIONS);
+    private QueueStats notificationQueue(WorkerEngine queue) {
+        return queue.store().stats().get(QueueNames.NOTIFICATIONS);
     }
 
-    private void awaitIdle(MemoryJobQueue queue) {
+    private void awaitIdle(WorkerEngine queue) {
         await().atMost(TIMEOUT).until(() -> {
             QueueStats stats = notificationQueue(queue);
             return stats == null || stats.pending() + stats.running() == 0;
@@ -260,7 +263,7 @@ class NotificationServiceTest {
         deliver(service);
         start(service, lastQueue());
 
-        await().atMost(TIMEOUT).until(() -> !lastQueue().failed(QueueNames.NOTIFICATIONS, null).isEmpty());
+        await().atMost(TIMEOUT).until(() -> !lastQueue().store().failed(QueueNames.NOTIFICATIONS, null, Long.MAX_VALUE, 100).items().isEmpty());
         assertThat(email.calls).hasValue(3);
         Notification notification = allNotifications().get(0);
         assertThat(allNotifications()).hasSize(1);
@@ -268,9 +271,9 @@ class NotificationServiceTest {
                 .containsExactly(NotificationState.FAILED, 3, null);
         assertThat(notification.errorMessage())
                 .isEqualTo("IOException: 550 5.1.1 <a***@example.com>: mailbox unavailable");
-        FailedJob job = lastQueue().failed(QueueNames.NOTIFICATIONS, null).get(0);
-        assertThat(job).extracting(FailedJob::type, FailedJob::payload, FailedJob::attempts)
-                .containsExactly(NotificationService.SEND_JOB, Long.toString(notification.id()), 3);
+        FailedJob job = lastQueue().store().failed(QueueNames.NOTIFICATIONS, null, Long.MAX_VALUE, 100).items().get(0);
+        assertThat(job).extracting(FailedJob::type, FailedJob::subject, FailedJob::attempts)
+                .containsExactly(NotificationService.SEND_JOB, "notification " + notification.id(), 3);
         assertThat(job.lastError()).contains("a***@example.com").doesNotContain("ada@example.com");
     }
 
@@ -290,7 +293,61 @@ class NotificationServiceTest {
         assertThat(notification.sentAt()).isNotNull();
         assertThat(notification.errorMessage()).contains("a***@example.com");
         assertThat(email.sent).hasSize(1);
-        assertThat(lastQueue().failed(null, null)).isEmpty();
+        assertThat(lastQueue().store().failed(null, null, Long.MAX_VALUE, 100).items()).isEmpty();
+    }
+
+    /** A channel that refuses every message for good, as an SMTP server answers 550. */
+    static final class RejectingNotifier implements Notifier {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public String channel() {
+            return "email";
+        }
+
+        @Override
+        public void send(Notification notification, NotificationMessage message) {
+            calls.incrementAndGet();
+            throw new NotificationRejectedException("550 5.1.1 <" + message.recipient() + ">: mailbox unavailable");
+        }
+    }
+
+    @Test
+    void aRejectedNotificationIsRecordedFailedOnceAndNeitherRetriedNorListedAsAFailedJob() throws Exception {
+        RejectingNotifier email = new RejectingNotifier();
+        NotificationService service = service(new LogNotifier(), email);
+        completedOrder("A-1");
+
+        deliver(service);
+        start(service, lastQueue());
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(allNotifications())
+                .extracting(Notification::channel, Notification::state)
+                .containsExactlyInAnyOrder(tuple("log", NotificationState.SENT),
+                        tuple("email", NotificationState.FAILED)));
+        awaitIdle(lastQueue());
+        Notification rejected = allNotifications().stream().filter(n -> n.channel().equals("email")).findFirst()
+                .orElseThrow();
+        assertThat(rejected).extracting(Notification::attempts, Notification::errorMessage, Notification::sentAt)
+                .containsExactly(1, "550 5.1.1 <a***@example.com>: mailbox unavailable", null);
+        assertThat(email.calls).hasValue(1);
+        assertThat(lastQueue().store().failed(null, null, Long.MAX_VALUE, 100).items()).isEmpty();
+        assertThat(notificationQueue(lastQueue()).completed()).isEqualTo(2);
+    }
+
+    @Test
+    void theMessageCarriesTheCustomersNameForChannelsThatAddressByName() throws Exception {
+        RecordingNotifier email = RecordingNotifier.working("email");
+        NotificationService service = service(email);
+        completedOrder("A-1");
+
+        deliver(service);
+        start(service, lastQueue());
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(email.sent).hasSize(1));
+        assertThat(email.sent.peek()).extracting(NotificationMessage::recipient, NotificationMessage::recipientName)
+                .containsExactly("ada@example.com", "Ada Lovelace");
+        assertThat(email.sent.peek().toString()).doesNotContain("ada@example.com", "Ada Lovelace");
     }
 
     @Test
@@ -362,7 +419,7 @@ class NotificationServiceTest {
         logOnly.resumePending();
         start(logOnly, lastQueue());
 
-        await().atMost(TIMEOUT).until(() -> !lastQueue().failed(QueueNames.NOTIFICATIONS, null).isEmpty());
+        await().atMost(TIMEOUT).until(() -> !lastQueue().store().failed(QueueNames.NOTIFICATIONS, null, Long.MAX_VALUE, 100).items().isEmpty());
         assertThat(allNotifications()).extracting(Notification::channel, Notification::state)
                 .containsExactly(tuple("email", NotificationState.FAILED), tuple("log", NotificationState.SENT));
         assertThat(allNotifications().get(0).errorMessage())
@@ -371,7 +428,7 @@ class NotificationServiceTest {
 
     @Test
     void refusesNoNotifierAndTwoNotifiersOfOneChannel() {
-        MemoryJobQueue queue = newQueue();
+        WorkerEngine queue = newQueue();
 
         assertThatThrownBy(() -> new NotificationService(records, queue, List.of(), clock))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LogNotifier");
@@ -388,6 +445,9 @@ class NotificationServiceTest {
         assertThat(NotificationService.describe(failure)).isEqualTo(
                 "IllegalStateException: send to b***@example.org failed"
                         + " (caused by IOException: 550 <a***@example.net> unknown)");
+        assertThat(NotificationService.describe(new IOException("451 4.3.0 try later\r\n",
+                new IOException("\n421 closing\n")))).isEqualTo("IOException: 451 4.3.0 try later"
+                        + " (caused by IOException: 421 closing)");
         assertThat(NotificationService.describe(new IOException("x".repeat(5_000))))
                 .hasSize(NotificationService.MAX_ERROR_LENGTH).endsWith("...");
     }

@@ -38,6 +38,7 @@ class NotificationTemplatesTest {
 
         assertThat(message.subject()).isEqualTo("Order #ORD-1001 Confirmed");
         assertThat(message.recipient()).isEqualTo("ada@example.com");
+        assertThat(message.recipientName()).isEqualTo("Ada Lovelace");
         assertThat(message.body()).isEqualTo("""
                 Hello Ada Lovelace,
 

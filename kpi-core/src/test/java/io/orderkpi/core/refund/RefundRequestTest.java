@@ -20,8 +20,15 @@ class RefundRequestTest {
     }
 
     @Test
-    void aFullRefundHasNoAmount() {
-        assertThat(new RefundRequest(7, RefundType.FULL, Money.parse("5.00"), null, "r-1").amount()).isNull();
+    void aFullRefundStatingAnAmountRefundsOnlyWhenItIsTheRemainder() {
+        RefundRequest stated = new RefundRequest(7, RefundType.FULL, Money.parse("5.00"), null, "r-1");
+
+        assertThat(stated.amount()).isEqualTo(Money.parse("5.00"));
+        assertThat(RefundRules.amountFor(stated, Money.parse("5.00"))).isEqualTo(Money.parse("5.00"));
+        assertThat(RefundRules.amountFor(RefundRequest.full(7), Money.parse("5.01"))).isEqualTo(Money.parse("5.01"));
+        assertThatThrownBy(() -> RefundRules.amountFor(stated, Money.parse("5.01")))
+                .isInstanceOf(RefundAmountException.class).hasMessageStartingWith("amount: a full refund refunds"
+                        + " what remains of order 7, 5.01, not 5.00");
     }
 
     @Test

@@ -7,7 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.OutboxEvent;
-import io.orderkpi.core.memory.MemoryJobQueue;
+import io.orderkpi.core.memory.MemoryJobStore;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
@@ -42,7 +43,7 @@ class RefundServiceTest {
     private final MemoryRecordStore records = new MemoryRecordStore(clock);
     private SimulatedPaymentGateway gateway = gateway(0);
     private RefundService service = new RefundService(records, gateway, clock);
-    private MemoryJobQueue queue;
+    private WorkerEngine queue;
 
     @AfterEach
     void closeQueue() {
@@ -62,8 +63,8 @@ class RefundServiceTest {
     }
 
     /** A queue for the refund jobs, with retries fast enough for a test. */
-    private MemoryJobQueue startQueue() {
-        queue = MemoryJobQueue.builder()
+    private WorkerEngine startQueue() {
+        queue = WorkerEngine.builder(new MemoryJobStore())
                 .retryPolicy(new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(100)))
                 .shutdownGrace(Duration.ofSeconds(5))
                 .build();
@@ -303,14 +304,14 @@ class RefundServiceTest {
     void aQueuedRefundHitByAnOutageIsRetriedUntilItCompletes() {
         Order order = aCompletedOrder("100.00");
         gateway.failNextCalls(2);
-        MemoryJobQueue jobs = startQueue();
+        WorkerEngine jobs = startQueue();
 
         service.submit(RefundRequest.full(order.id()).withRefundId("r-1"));
 
         await().atMost(TIMEOUT).until(() -> stored("r-1").status() == RefundStatus.COMPLETED);
         assertThat(reread(order).status()).isEqualTo(OrderStatus.REFUNDED);
         assertThat(gateway.refundsProcessed()).isEqualTo(1);
-        assertThat(jobs.failed(QueueNames.REFUNDS, null)).isEmpty();
+        assertThat(jobs.store().failed(QueueNames.REFUNDS, null, Long.MAX_VALUE, 100).items()).isEmpty();
     }
 
     @Test

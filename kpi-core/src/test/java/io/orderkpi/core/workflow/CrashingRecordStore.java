@@ -80,6 +80,11 @@ final class CrashingRecordStore implements RecordStore {
             }
 
             @Override
+            public List<Order> inProgress(java.time.Instant updatedBefore, long afterId, int limit) {
+                return orders.inProgress(updatedBefore, afterId, limit);
+            }
+
+            @Override
             public void forEachPlacedBetween(java.time.Instant from, java.time.Instant to,
                     java.util.function.Consumer<Order> consumer) {
                 orders.forEachPlacedBetween(from, to, consumer);

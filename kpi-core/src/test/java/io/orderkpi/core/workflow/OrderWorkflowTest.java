@@ -8,7 +8,8 @@ import io.orderkpi.core.StoreUnavailableException;
 import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.OutboxEvent;
-import io.orderkpi.core.memory.MemoryJobQueue;
+import io.orderkpi.core.memory.MemoryJobStore;
+import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
@@ -262,7 +263,7 @@ class OrderWorkflowTest {
                 .containsExactly("S-1", "S-2");
 
         stock.failNextCalls(0);
-        MemoryJobQueue queue = MemoryJobQueue.builder()
+        WorkerEngine queue = WorkerEngine.builder(new MemoryJobStore())
                 .retryPolicy(new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20))).build();
         try {
             OrderWorkflow workflow = workflow();
@@ -284,18 +285,18 @@ class OrderWorkflowTest {
         for (int i = 0; i < 30; i++) {
             anOrder("Q-" + i);
         }
-        MemoryJobQueue queue = MemoryJobQueue.builder().build();
+        WorkerEngine queue = WorkerEngine.builder(new MemoryJobStore()).build();
         try {
             OrderWorkflow workflow = workflow();
             workflow.register(queue);
 
             assertThat(workflow.enqueuePending(queue)).isEqualTo(30);
             assertThat(workflow.enqueuePending(queue)).isEqualTo(30);
-            assertThat(queue.stats().get(QueueNames.ORDER_PROCESSING).pending()).isEqualTo(30);
+            assertThat(queue.store().stats().get(QueueNames.ORDER_PROCESSING).pending()).isEqualTo(30);
 
             queue.start(Map.of(QueueNames.ORDER_PROCESSING, 2));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(queue.stats().get(QueueNames.ORDER_PROCESSING).completed()).isEqualTo(30));
+                    assertThat(queue.store().stats().get(QueueNames.ORDER_PROCESSING).completed()).isEqualTo(30));
             assertThat(payments.chargesProcessed()).isEqualTo(30);
         } finally {
             queue.close();

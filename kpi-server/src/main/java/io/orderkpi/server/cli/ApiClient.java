@@ -75,7 +75,7 @@ final class ApiClient {
     ApiClient(URI base, Optional<String> token) {
         this.base = base;
         this.token = token;
-        // HTTP/1.1: the server is the JDK's HttpServer; an h2c upgrade attempt would only cost a round trip.
+        // HTTP/1.1: the server speaks only HTTP/1.1; an h2c upgrade attempt would only cost a round trip.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }

@@ -1,6 +1,8 @@
 package io.orderkpi.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderkpi.core.queue.QueueNames;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,38 +71,67 @@ final class ImportCommand implements Callable<Integer> {
         ApiClient.ApiResponse answer = client.upload(ApiClient.path("/api/v1/imports", query), source,
                 "text/csv; charset=utf-8", sent -> progress.uploaded(sent, size));
         String id = answer.data().path("import_id").asText();
-        boolean already = answer.status() == 200;
+        PrintWriter out = cli.out();
+        if (answer.status() == 200) {
+            // The same bytes were imported before: nothing started, so no progress to show.
+            progress.finished();
+            out.println("This file was already imported as import " + id + "; nothing imported (use --force to run it again).");
+            return 0;
+        }
         progress.uploadDone(id);
         String statusPath = "/api/v1/imports/" + ApiClient.segment(id);
         JsonNode status = Polling.until(timeout, POLL_INTERVAL, () -> {
             JsonNode current = client.get(statusPath).data();
-            progress.status(current);
+            progress.status(current, !Polling.isFinal(current.path("state").asText()) && importQueuePaused(client));
             return current;
         }, s -> Polling.isFinal(s.path("state").asText()),
                 "Import " + id + " is still running after " + timeout + "; follow it with GET " + statusPath);
         progress.finished();
-        PrintWriter out = cli.out();
         if (status.path("state").asText().equals("failed")) {
             throw new CliException("Import " + id + " failed: " + (status.hasNonNull("error")
                     ? status.get("error").asText() : "see the server log"));
-        }
-        if (already) {
-            out.println("This file was already imported as import " + id + "; nothing imported (use --force to run it again).");
         }
         out.println(summary(status, dryRun));
         long rejected = status.path("rejected").asLong();
         if (rejected > 0) {
             Path target = source.resolveSibling(source.getFileName() + ".rejected.csv");
-            client.download(statusPath + "/rejected.csv", target);
-            out.println("Wrote " + rejected + " rejected row(s) to " + target);
+            Path reasons = source.resolveSibling(source.getFileName() + ".rejected-reasons.part");
+            try {
+                client.download(statusPath + "/rejected.csv", reasons);
+                long written = RejectedRowsFile.write(source, reasons, target);
+                out.println("Wrote " + written + " rejected row(s) to " + target
+                        + " (the rows as in the file, with line and reason appended)");
+            } catch (IOException e) {
+                throw new CliException("Cannot write " + target + ": " + e.getMessage(), e);
+            } finally {
+                deleteQuietly(reasons);
+            }
         }
         return 0;
+    }
+
+    /** Whether the queue that applies an import's chunks is paused (then its progress cannot move). */
+    private static boolean importQueuePaused(ApiClient client) {
+        for (JsonNode queue : client.get("/api/v1/queues").data().path("queues")) {
+            if (queue.path("name").asText().equals(QueueNames.ORDERS_IMPORT)) {
+                return queue.path("paused").asBoolean();
+            }
+        }
+        return false;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // A leftover scratch file next to the source is harmless.
+        }
     }
 
     private static long sizeOf(Path file) {
         try {
             return Files.size(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new CliException("Cannot read " + file + ": " + e.getMessage(), e);
         }
     }

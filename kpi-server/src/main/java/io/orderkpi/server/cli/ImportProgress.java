@@ -31,6 +31,9 @@ final class ImportProgress {
         this.startedAt = millisClock.getAsLong();
     }
 
+    static final String PAUSED = " - waiting: the orders-import queue is paused"
+            + " (./orderkpi queue continue orders-import)";
+
     static ImportProgress forOutput(PrintWriter out, boolean terminal) {
         return new ImportProgress(out, terminal, () -> System.nanoTime() / 1_000_000);
     }
@@ -49,11 +52,13 @@ final class ImportProgress {
         }
     }
 
-    synchronized void status(JsonNode status) {
+    /** @param queuePaused the orders-import queue is paused, so the import waits for it */
+    synchronized void status(JsonNode status, boolean queuePaused) {
         long now = clock.getAsLong();
         boolean last = Polling.isFinal(status.path("state").asText());
         if (due(last)) {
-            show(counters(status, rowsPerSecond(status.path("rows_read").asLong(), now - startedAt)));
+            show(counters(status, rowsPerSecond(status.path("rows_read").asLong(), now - startedAt))
+                    + (queuePaused ? PAUSED : ""));
         }
     }
 

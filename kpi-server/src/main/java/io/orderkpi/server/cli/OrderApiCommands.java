@@ -47,7 +47,7 @@ final class OrderApiCommands {
             }
             return allPending
                     ? Actions.post(server, "/api/v1/orders/process-pending",
-                            data -> "Pending orders queued for processing" + jobSuffix(data) + ".")
+                            data -> data.path("queued").asLong() + " pending order(s) queued for processing.")
                     : Actions.post(server, "/api/v1/orders/" + id + "/process",
                             data -> "Order " + id + " queued for processing" + jobSuffix(data) + ".");
         }

@@ -4,7 +4,15 @@ import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -56,10 +64,13 @@ public final class OrderKpiCli {
     /** Runs one command line; returns its exit status. */
     public int execute(String... args) {
         CommandLine cli = new CommandLine(new Root());
+        // picocli's own message would show a DateTimeParseException.
+        cli.registerConverter(LocalDate.class, OrderKpiCli::date);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            String message = e instanceof FileSystemException files ? fileProblem(files)
+                    : e.getMessage() != null ? e.getMessage() : e.toString();
             commandLine.getErr().println("error: " + message.lines().findFirst().orElse(message));
             commandLine.getErr().flush();
             return ERROR;
@@ -83,6 +94,32 @@ public final class OrderKpiCli {
             } else {
                 CURRENT.set(previous);
             }
+        }
+    }
+
+    /** A file that cannot be read or written, with the reason (the JDK's message is only the path). */
+    static String fileProblem(FileSystemException e) {
+        String reason;
+        if (e instanceof NoSuchFileException) {
+            reason = "no such file or directory";
+        } else if (e instanceof AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof NotDirectoryException) {
+            reason = "not a directory";
+        } else if (e instanceof FileAlreadyExistsException) {
+            reason = "already exists";
+        } else {
+            reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        }
+        return "cannot use " + e.getFile() + ": " + reason;
+    }
+
+    /** A date option: strict YYYY-MM-DD ({@code 2025-02-30} is refused). */
+    static LocalDate date(String text) {
+        try {
+            return LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE);
+        } catch (DateTimeParseException e) {
+            throw new CommandLine.TypeConversionException("not a date of the form YYYY-MM-DD: '" + text + "'");
         }
     }
 
@@ -124,8 +161,8 @@ public final class OrderKpiCli {
     @Command(name = "orderkpi", mixinStandardHelpOptions = true, version = "OrderKPI 0.1.0",
             description = "Import and process orders; daily KPIs and leaderboards.",
             subcommands = {ServeCommand.class, OrdersCommand.class, AnalyticsCommand.class, RefundsCommand.class,
-                NotificationsCommand.class, QueueCommand.class, ConfigCommand.class, DbCommand.class,
-                CommandLine.HelpCommand.class})
+                NotificationsCommand.class, QueueCommand.class, OutboxCommand.class, ConfigCommand.class,
+                DbCommand.class, CommandLine.HelpCommand.class})
     static final class Root implements Runnable {
 
         @CommandLine.Spec

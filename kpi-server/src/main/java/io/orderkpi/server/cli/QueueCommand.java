@@ -81,24 +81,38 @@ final class QueueCommand implements Runnable {
     static final class Failed implements Callable<Integer> {
 
         private static final List<Column> COLUMNS = List.of(Column.text("ID", "id"), Column.text("Queue", "queue"),
-                Column.text("Type", "type"), Column.text("Attempts", "attempts"), Column.text("Failed At", "failed_at"),
+                Column.text("Type", "type"), Column.text("Subject", "subject"), Column.text("Attempts", "attempts"),
+                Column.text("Failed At", "failed_at"),
                 // The first line only: a stack trace would break the table.
                 new Column("Error", j -> Tables.text(j.get("last_error")).lines().findFirst().orElse("")));
 
         @Option(names = "--queue", paramLabel = "NAME", description = "Only this queue's failed jobs.")
         String queue;
 
-        @Option(names = {"--search", "-q"}, paramLabel = "TEXT", description = "Only jobs whose payload or error holds TEXT.")
+        @Option(names = {"--search", "-q"}, paramLabel = "TEXT", description = "Only jobs whose type, subject or error holds TEXT.")
         String search;
+
+        @Option(names = "--limit", defaultValue = "50", description = "At most this many, most recent first, 1..500 (default 50).")
+        int limit;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Mixin
         ServerOptions server;
 
         @Override
         public Integer call() {
-            JsonNode data = Listing.get(server, "/api/v1/queues/failed", ApiClient.params("queue", queue, "q", search));
-            Listing.print(OrderKpiCli.current().out(), list(data, "failed_jobs"), "No failed jobs.", "failed job(s):",
-                    COLUMNS);
+            if (limit < 1 || limit > 500) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 1..500: " + limit);
+            }
+            JsonNode data = Listing.get(server, "/api/v1/queues/failed", ApiClient.params("queue", queue, "q", search, "limit", limit));
+            PrintWriter out = OrderKpiCli.current().out();
+            boolean any = Listing.print(out, list(data, "failed_jobs"), "No failed jobs.", "failed job(s):", COLUMNS);
+            // Only the first page is shown, as for orders: a look, not an export.
+            if (any && data.hasNonNull("next_cursor")) {
+                out.println("More failed jobs match; raise --limit or narrow the filters.");
+            }
             return 0;
         }
     }

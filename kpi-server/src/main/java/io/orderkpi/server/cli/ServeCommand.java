@@ -3,6 +3,7 @@ package io.orderkpi.server.cli;
 import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.ServerConfig;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,6 +13,9 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
 
     static final int DEFAULT_DEMO_ORDERS = 5_000;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--port", description = "Port to listen on (default ORDERKPI_PORT, 8088; 0 = any free port).")
     Integer port;
@@ -41,12 +45,18 @@ final class ServeCommand implements Callable<Integer> {
             config = config.withWorkers(workers);
         }
         if (demo != null) {
+            if (demo < 1) {
+                // A usage error (exit 2), like any other malformed option.
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--demo: not a positive number of orders '" + demo + "'");
+            }
             config = config.withDemoOrders(demo);
         }
         OrderKpiServer server = OrderKpiServer.start(config);
         server.closeOnShutdown();
         cli.out().println("OrderKPI listening on " + server.uri() + (config.isDemo()
                 ? " (demo: " + config.demoOrders() + " sample orders loading)" : ""));
+        cli.out().println("Dashboard: " + server.dashboardUri());
         cli.out().flush();
         cli.serverStarted(server);
         server.awaitClosed();

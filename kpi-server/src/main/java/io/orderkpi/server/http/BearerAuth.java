@@ -7,11 +7,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * SPEC §9 auth: with an API token set, every route but the {@link RouteOption#PUBLIC} ones needs
- * {@code Authorization: Bearer <token>}; the read token opens GETs only (403 on changes);
- * public analytics opens the {@link RouteOption#ANALYTICS} GETs. Tokens come from that header
- * only (never a query string or cookie), are compared in constant time, and are never logged.
- * Thread-safe.
+ * SPEC §9 auth: with an API token set, every request but {@code GET}/{@code HEAD} of
+ * {@code /health}, {@code /} and {@code /assets/*} needs {@code Authorization: Bearer <token>},
+ * unknown routes and wrong methods included (so routes cannot be discovered without a token);
+ * the read token opens GETs only (403 on changes); public analytics opens the
+ * {@link RouteOption#ANALYTICS} GETs. Tokens come from that header only (never a query string or
+ * cookie), are compared in constant time, and are never logged. Thread-safe.
  */
 final class BearerAuth {
 
@@ -26,16 +27,18 @@ final class BearerAuth {
     }
 
     /**
-     * Checks a request before its body is read.
+     * Checks a request before anything else about it is answered and before its body is read.
      *
+     * @param route   the matched route; empty for an unknown path or a wrong method
+     * @param rawPath the request path as sent
      * @throws ApiException 401 or 403
      */
-    void check(Route route, String method, Optional<String> authorization) {
-        if (apiDigest == null || route.has(RouteOption.PUBLIC)) {
+    void check(Optional<Route> route, String method, String rawPath, Optional<String> authorization) {
+        boolean reading = method.equals("GET") || method.equals("HEAD");
+        if (apiDigest == null || reading && isPublicPath(rawPath)) {
             return;
         }
-        boolean reading = method.equals("GET") || method.equals("HEAD");
-        if (reading && publicAnalytics && route.has(RouteOption.ANALYTICS)) {
+        if (reading && publicAnalytics && route.map(r -> r.has(RouteOption.ANALYTICS)).orElse(false)) {
             return;
         }
         Optional<String> token = authorization.filter(h -> h.length() > 7
@@ -55,6 +58,12 @@ final class BearerAuth {
             throw new ApiException(403, "The read token cannot change state");
         }
         throw new ApiException(401, "Invalid token");
+    }
+
+    /** {@code /health}, {@code /} and the dashboard's static files under {@code /assets/}. */
+    static boolean isPublicPath(String rawPath) {
+        return rawPath.equals("/health") || rawPath.equals("/") || rawPath.startsWith("/assets/")
+                && !rawPath.contains("..");
     }
 
     private static byte[] digest(String token) {

@@ -1,18 +1,16 @@
 package io.orderkpi.server.http;
 
-import java.io.IOException;
-
 /**
- * A request body went past its limit while being read. An {@link IOException} so that it passes
- * through code that reads streams (the importer's spooling); the server maps it, even as a
- * cause, to 413.
+ * A request body went past its limit while being read: a 413 (see {@link ClientIOException}).
  */
-public final class BodyTooLargeException extends IOException {
+public final class BodyTooLargeException extends ClientIOException {
+
+    private static final long serialVersionUID = 1L;
 
     private final long limit;
 
     public BodyTooLargeException(long limit) {
-        super("Request body too large (limit " + limit + " bytes)");
+        super(413, "Request body too large (limit " + limit + " bytes)");
         this.limit = limit;
     }
 

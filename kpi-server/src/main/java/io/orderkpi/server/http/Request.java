@@ -1,8 +1,9 @@
 package io.orderkpi.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -10,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,30 +32,31 @@ public final class Request {
 
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
-    private final HttpExchange exchange;
+    private final HttpHead head;
     private final Route route;
     private final Map<String, String> pathParams;
     private final Map<String, String> query;
     private final String requestId;
-    private final WatchedInputStream body;
+    private final InputStream body;
 
-    Request(HttpExchange exchange, Route route, Map<String, String> pathParams, String requestId,
-            WatchedInputStream body) {
-        this.exchange = exchange;
+    Request(HttpHead head, Route route, Map<String, String> pathParams, String requestId, InputStream body) {
+        this.head = head;
         this.route = route;
         this.pathParams = pathParams;
-        this.query = parseQuery(exchange.getRequestURI().getRawQuery());
+        this.query = parseQuery(head.rawQuery());
         this.requestId = requestId;
         this.body = body;
     }
 
+    /** The method as sent ({@code HEAD} is served by the {@code GET} route). */
     public String method() {
-        return exchange.getRequestMethod();
+        return head.method();
     }
 
-    /** The decoded request path. */
+    /** The request path, percent-decoded where it is well-formed. */
     public String path() {
-        return exchange.getRequestURI().getPath();
+        String decoded = Router.decode(head.rawPath());
+        return decoded != null ? decoded : head.rawPath();
     }
 
     /** The matched route's template, e.g. {@code /api/v1/orders/{id}}. */
@@ -140,6 +144,38 @@ public final class Request {
         return (int) Math.max(min, Math.min(max, parsed));
     }
 
+    /**
+     * An integer parameter that must lie in {@code [min, max]} (not a limit, so not clamped):
+     * 400 naming the parameter and the range otherwise.
+     */
+    public int intParam(String name, int defaultValue, int min, int max) {
+        Optional<String> value = query(name);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            long parsed = Long.parseLong(value.get().strip());
+            if (parsed >= min && parsed <= max) {
+                return (int) parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badRequest("The " + name + " parameter must be an integer from " + min + " to " + max);
+    }
+
+    /**
+     * A day as the API takes it everywhere: YYYY-MM-DD, or the words {@code today} and
+     * {@code yesterday} in the server's zone (so the CLI and scripts need not know the zone).
+     */
+    public static LocalDate parseDay(String text, LocalDate today) {
+        return switch (text) {
+            case "today" -> today;
+            case "yesterday" -> today.minusDays(1);
+            default -> parseDate(text);
+        };
+    }
+
     /** A boolean parameter: {@code true}/{@code false} (any case), else 400. */
     public boolean booleanParam(String name, boolean defaultValue) {
         Optional<String> value = query(name);
@@ -168,7 +204,7 @@ public final class Request {
     // ---- headers and body
 
     public Optional<String> header(String name) {
-        return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+        return head.first(name);
     }
 
     /**
@@ -196,12 +232,63 @@ public final class Request {
             return value;
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.badRequest("Unknown field '" + e.getPropertyName() + "' in the JSON body");
+        } catch (MismatchedInputException e) {
+            // Jackson's own message names Java types; say which field and what it should be.
+            String field = fieldPath(e.getPath());
+            throw ApiException.badRequest((field.isEmpty() ? "The JSON body" : field) + ": expected "
+                    + expected(e.getTargetType()));
         } catch (JacksonException e) {
-            if (e.getCause() instanceof BodyTooLargeException tooLarge) {
-                throw tooLarge;
+            if (e.getCause() instanceof ClientIOException client) {
+                throw client;
             }
-            throw ApiException.badRequest("Invalid JSON body: " + e.getOriginalMessage());
+            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw ApiException.badRequest("Invalid JSON body" + at + ": " + e.getOriginalMessage());
         }
+    }
+
+    private static String decodeQueryPart(String part, String message) {
+        try {
+            return URLDecoder.decode(part, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(message);
+        }
+    }
+
+    /** {@code items[0].quantity}: the JSON names of the path, as the client wrote them. */
+    private static String fieldPath(List<JsonMappingException.Reference> path) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference reference : path) {
+            if (reference.getFieldName() != null) {
+                out.append(out.length() == 0 ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                out.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    /** What a JSON value of a Java type looks like, in the API's words. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "another kind of value";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
     }
 
     private static Map<String, String> parseQuery(String raw) {
@@ -216,12 +303,10 @@ public final class Request {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
-            try {
-                params.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
-                        URLDecoder.decode(value, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("Malformed query string");
-            }
+            String decodedName = decodeQueryPart(name, "Malformed query string: a parameter name is not"
+                    + " validly percent-encoded");
+            params.putIfAbsent(decodedName, decodeQueryPart(value, "The " + decodedName
+                    + " parameter is not validly percent-encoded (a % must be followed by two hex digits)"));
         }
         return Collections.unmodifiableMap(params);
     }

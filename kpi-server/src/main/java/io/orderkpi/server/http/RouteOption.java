@@ -2,7 +2,11 @@ package io.orderkpi.server.http;
 
 /** How a route is guarded and run; see {@link Router#add}. */
 public enum RouteOption {
-    /** Never needs a token ({@code /health}, {@code /}, static files). */
+    /**
+     * Never needs a token. Only {@code GET /health}, {@code GET /} and {@code GET /assets/…} may
+     * be public (SPEC §9); the token check goes by those paths, before any route is matched, and
+     * {@link Router#add} refuses this option elsewhere.
+     */
     PUBLIC,
     /** An analytics read: opened to everyone by {@code ORDERKPI_PUBLIC_ANALYTICS=true} (GET only). */
     ANALYTICS,

@@ -62,6 +62,10 @@ public final class Router {
         }
         EnumSet<RouteOption> set = EnumSet.noneOf(RouteOption.class);
         set.addAll(Arrays.asList(options));
+        if (set.contains(RouteOption.PUBLIC) && !(upper.equals("GET") && BearerAuth.isPublicPath(template))) {
+            throw new IllegalArgumentException("Only GET /health, / and /assets/... can be public: " + upper + " "
+                    + template);
+        }
         routes.add(new Route(upper, template, split(template), handler, set));
         return this;
     }
@@ -106,6 +110,9 @@ public final class Router {
                 continue;
             }
             allowed.add(route.method());
+            if (route.method().equals("GET")) {
+                allowed.add("HEAD");
+            }
             if (route.method().equals(method) && (best == null || moreSpecific(route, best.route()))) {
                 best = new Found(route, params.get());
             }

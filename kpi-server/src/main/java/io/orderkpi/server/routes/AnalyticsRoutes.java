@@ -127,7 +127,7 @@ public final class AnalyticsRoutes implements Routes {
 
     private Response rank(Request request) {
         String customer = request.pathParam("customer_id");
-        LocalDate day = request.optionalDate("date").orElseGet(context::today);
+        LocalDate day = request.query("date").map(this::day).orElseGet(context::today);
         LeaderboardEntry entry = context.kpi().analytics().rank(day, customer).orElseThrow(
                 () -> ApiException.notFound("Customer " + customer + " is not ranked on " + day));
         return Response.ok(new Rank(entry.customerId(), day, entry.rank(), entry.totalSpent().toBigDecimal()));
@@ -145,8 +145,8 @@ public final class AnalyticsRoutes implements Routes {
         if (body.from() == null) {
             throw ApiException.badRequest("from is required");
         }
-        LocalDate from = Request.parseDate(body.from());
-        LocalDate to = body.to() == null ? context.today() : Request.parseDate(body.to());
+        LocalDate from = day(body.from());
+        LocalDate to = body.to() == null ? context.today() : day(body.to());
         checkRange(from, to, "from", "to");
         Backfill backfill = new Backfill(from, to, Boolean.TRUE.equals(body.force()));
         Analytics analytics = context.kpi().analytics();
@@ -168,19 +168,18 @@ public final class AnalyticsRoutes implements Routes {
 
     // ---- parameters
 
-    /** The day of a path: YYYY-MM-DD, or the words today/yesterday in the server's zone (for the CLI). */
+    /** The day of a path: YYYY-MM-DD, or the words today/yesterday in the server's zone. */
     private LocalDate dayOf(Request request) {
-        String text = request.pathParam("date");
-        return switch (text) {
-            case "today" -> context.today();
-            case "yesterday" -> context.today().minusDays(1);
-            default -> Request.parseDate(text);
-        };
+        return day(request.pathParam("date"));
+    }
+
+    private LocalDate day(String text) {
+        return Request.parseDay(text, context.today());
     }
 
     private LocalDate[] range(Request request) {
-        LocalDate start = request.requiredDate("start_date", "start_date parameter is required");
-        LocalDate end = request.optionalDate("end_date").orElseGet(context::today);
+        LocalDate start = day(request.requiredQuery("start_date", "start_date parameter is required"));
+        LocalDate end = request.query("end_date").map(this::day).orElseGet(context::today);
         checkRange(start, end, "start_date", "end_date");
         return new LocalDate[] {start, end};
     }
@@ -190,8 +189,8 @@ public final class AnalyticsRoutes implements Routes {
             throw ApiException.badRequest(startName + " must not be after " + endName);
         }
         if (ChronoUnit.DAYS.between(start, end) + 1 > Analytics.MAX_RANGE_DAYS) {
-            throw ApiException.badRequest("The range from " + startName + " to " + endName + " may span at most "
-                    + Analytics.MAX_RANGE_DAYS + " days");
+            throw ApiException.badRequest(startName + " and " + endName + " may span at most "
+                    + Analytics.MAX_RANGE_DAYS + " days, counting both");
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /health} (liveness, no token), {@code GET /ready} (each store, the outbox relay and
- * the workers; 503 when one is not ok) and {@code GET /metrics} (Prometheus text format).
+ * the workers; 503 when one is not ok; the SMTP server too when the email channel is on, reported
+ * but not required) and {@code GET /metrics} (Prometheus text format).
  */
 public final class HealthRoutes implements Routes {
 
@@ -58,10 +59,15 @@ public final class HealthRoutes implements Routes {
             if (context.state().stopping()) {
                 return "stopping";
             }
-            context.kpi().queue().stats();
+            if (!context.kpi().workers().isRunning()) {
+                return "not running";
+            }
+            context.kpi().jobs().stats();
             return "ok";
         }));
         boolean ready = checks.values().stream().allMatch("ok"::equals);
+        // Reported only: the API works without the mail server, and mails wait in the queue for it.
+        context.notifiers().checks().forEach((name, probe) -> checks.put(name, check(probe)));
         return Response.json(ready ? 200 : 503, new Ready(ready ? "ready" : "not_ready", checks));
     }
 

@@ -6,6 +6,7 @@ import io.orderkpi.core.importer.ImportRefusedException;
 import io.orderkpi.core.importer.ImportRun;
 import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.importer.RejectedRow;
+import io.orderkpi.core.spi.Page;
 import io.orderkpi.server.http.ApiException;
 import io.orderkpi.server.http.Request;
 import io.orderkpi.server.http.Response;
@@ -104,9 +105,9 @@ public final class ImportRoutes implements Routes {
     }
 
     private Response list(Request request) {
-        List<Views.ImportView> imports = kpi.records().imports().recent(Cursor.limit(request)).stream()
-                .map(run -> Views.ImportView.of(run, null)).toList();
-        return Response.ok(Cursor.whole("imports", imports));
+        Page<ImportRun> page = kpi.records().imports().page(Cursor.from(request), Cursor.limit(request));
+        List<Views.ImportView> imports = page.items().stream().map(run -> Views.ImportView.of(run, null)).toList();
+        return Response.ok(Cursor.page("imports", imports, page.nextKey()));
     }
 
     private Response get(Request request) {

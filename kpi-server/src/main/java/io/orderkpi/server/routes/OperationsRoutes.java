@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Every operations endpoint group (orders, imports, refunds, notifications, queues), for the
+ * Every operations endpoint group (orders, imports, refunds, notifications, queues, outbox), for the
  * server bootstrap to add to its router next to health, metrics and analytics.
  */
 public final class OperationsRoutes {
@@ -26,6 +26,6 @@ public final class OperationsRoutes {
         Objects.requireNonNull(kpi, "kpi");
         Objects.requireNonNull(config, "config");
         return List.of(new OrderRoutes(kpi), new ImportRoutes(kpi), new RefundRoutes(kpi), new NotificationRoutes(kpi),
-                new QueueRoutes(kpi));
+                new QueueRoutes(kpi), new OutboxRoutes(kpi));
     }
 }

@@ -130,8 +130,9 @@ public final class OrderRoutes implements Routes {
     }
 
     private Response events(Request request) {
+        int limit = Cursor.limit(request);
         Order order = order(request);
-        List<Views.EventView> events = kpi.records().outbox().eventsOf(order.id()).stream()
+        List<Views.EventView> events = kpi.records().outbox().eventsOf(order.id()).stream().limit(limit)
                 .map(Views.EventView::of).toList();
         return Response.ok(Cursor.whole("events", events));
     }
@@ -150,12 +151,12 @@ public final class OrderRoutes implements Routes {
     }
 
     private Response processPending(Request request) {
-        long queued = kpi.workflow().enqueuePending(kpi.queue());
+        long queued = kpi.workflow().enqueuePending(kpi.workers());
         return Response.accepted(Map.of("queued", queued));
     }
 
     private Duration minutes(Request request) {
-        return Duration.ofMinutes(request.clampedInt("minutes", STUCK_DEFAULT_MINUTES, 0, 525_600));
+        return Duration.ofMinutes(request.intParam("minutes", STUCK_DEFAULT_MINUTES, 0, 525_600));
     }
 
     private Response stuck(Request request) {
@@ -165,7 +166,7 @@ public final class OrderRoutes implements Routes {
     }
 
     private Response recover(Request request) {
-        int queued = kpi.workflow().recover(kpi.queue(), minutes(request));
+        int queued = kpi.workflow().recover(kpi.workers(), minutes(request));
         return Response.accepted(Map.of("queued", queued));
     }
 }

@@ -3,7 +3,9 @@ package io.orderkpi.server.routes;
 import io.orderkpi.core.OrderKpi;
 import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.queue.QueueStats;
-import io.orderkpi.core.spi.JobQueue;
+import io.orderkpi.core.queue.FailedJob;
+import io.orderkpi.core.spi.JobStore;
+import io.orderkpi.core.spi.Page;
 import io.orderkpi.server.http.ApiException;
 import io.orderkpi.server.http.Request;
 import io.orderkpi.server.http.Response;
@@ -19,9 +21,11 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The queues as Horizon shows them (SPEC §8, §9): counters per queue, the failed jobs with retry
- * and forget (one, all, or all of a queue), pause and continue, and clearing pending jobs. A queue
- * name that is not one of the named queues is a 404, so a typo never creates a new queue.
+ * The queues as Horizon shows them (SPEC §8, §9): counters per queue, the failed jobs (paged,
+ * never with their payloads) with retry and forget (one, all, or all of a queue), pause and
+ * continue, and clearing pending jobs. All of it reads and changes the job store, so every server
+ * sharing the store answers the same. A queue name that is not one of the named queues is a 404,
+ * so a typo never creates a new queue.
  */
 public final class QueueRoutes implements Routes {
 
@@ -46,8 +50,8 @@ public final class QueueRoutes implements Routes {
                 .delete(BASE + "/{name}/jobs", this::clear);
     }
 
-    private JobQueue queue() {
-        return kpi.queue();
+    private JobStore queue() {
+        return kpi.jobs();
     }
 
     /** The named queues, then any other queue the back-end reports, in that order. */
@@ -88,9 +92,10 @@ public final class QueueRoutes implements Routes {
     }
 
     private Response failed(Request request) {
-        List<Views.FailedJobView> jobs = queue().failed(queueFilter(request), request.query("q").orElse(null))
-                .stream().map(Views.FailedJobView::of).toList();
-        return Response.ok(Cursor.whole("failed_jobs", jobs));
+        Page<FailedJob> page = queue().failed(queueFilter(request), request.query("q").orElse(null),
+                Cursor.from(request), Cursor.limit(request));
+        List<Views.FailedJobView> jobs = page.items().stream().map(Views.FailedJobView::of).toList();
+        return Response.ok(Cursor.page("failed_jobs", jobs, page.nextKey()));
     }
 
     private Response retry(Request request) {

@@ -53,7 +53,7 @@ public final class RefundRoutes implements Routes {
                 .orElseThrow(() -> ApiException.badRequest("type: must be full or partial, not '" + body.type() + "'"));
         try {
             Money amount = null;
-            if (type == RefundType.PARTIAL && body.amount() != null) {
+            if (body.amount() != null) {
                 try {
                     amount = Money.parse(body.amount());
                 } catch (NumberFormatException | ArithmeticException e) {

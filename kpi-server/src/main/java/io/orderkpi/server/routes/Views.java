@@ -1,9 +1,11 @@
 package io.orderkpi.server.routes;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.orderkpi.core.event.DeadLetter;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.importer.ImportRun;
 import io.orderkpi.core.importer.RejectedRow;
+import io.orderkpi.core.notification.EmailMasking;
 import io.orderkpi.core.notification.Notification;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.Order;
@@ -124,12 +126,26 @@ final class Views {
         }
     }
 
-    record FailedJobView(UUID id, String queue, String type, String payload, int attempts, String lastError,
+    /** SPEC §8: never the payload (import chunks carry names and e-mail addresses), its subject instead. */
+    record FailedJobView(UUID id, String queue, String type, String subject, int attempts, String lastError,
             Instant enqueuedAt, Instant failedAt) {
 
         static FailedJobView of(FailedJob j) {
-            return new FailedJobView(j.id(), j.queue(), j.type(), j.payload(), j.attempts(), j.lastError(),
+            return new FailedJobView(j.id(), j.queue(), j.type(), j.subject(), j.attempts(), j.lastError(),
                     j.enqueuedAt(), j.failedAt());
+        }
+    }
+
+    /**
+     * SPEC §8: a dead letter without the event's data, which may name the customer. The error is
+     * the subscriber's own text, so e-mail addresses in it are masked.
+     */
+    record DeadLetterView(String subscriber, long sequence, long orderId, String eventType, String error,
+            Instant deadLetteredAt) {
+
+        static DeadLetterView of(DeadLetter letter) {
+            return new DeadLetterView(letter.subscriber(), letter.event().sequence(), letter.event().orderId(),
+                    letter.event().type().wireName(), EmailMasking.maskAll(letter.error()), letter.deadAt());
         }
     }
 }

@@ -146,6 +146,14 @@ class AnalyticsCommandsTest {
     }
 
     @Test
+    void anExportIntoAMissingDirectorySaysWhy() {
+        assertThat(run("analytics", "daily-report", busyDay.toString(), "--export", "csv", "--output",
+                "/nonexistent/dir/x.csv")).isEqualTo(1);
+
+        assertThat(err.toString()).contains("error: cannot use /nonexistent/dir/x.csv: no such file or directory");
+    }
+
+    @Test
     void exportCsvWritesMetricsAndLeaderboardAsTwoPlainCsvFiles() throws IOException {
         assertThat(run("analytics", "daily-report", busyDay.toString(), "--export", "csv", "--output", "day.csv",
                 "--limit", "5")).as(err.toString()).isZero();

@@ -86,13 +86,13 @@ class ApiCommandsTest {
     @Test
     void ordersProcessQueuesOneOrAllPending() {
         api.on("POST /api/v1/orders/42/process", 202, "{\"success\":true,\"data\":{\"job_id\":\"j-1\"}}")
-                .on("POST /api/v1/orders/process-pending", 202, "{\"success\":true,\"data\":{}}");
+                .on("POST /api/v1/orders/process-pending", 202, "{\"success\":true,\"data\":{\"queued\":3}}");
 
         assertThat(run("orders", "process", "42")).isZero();
         assertThat(run("orders", "process", "--all-pending")).isZero();
 
         assertThat(out.toString()).isEqualTo("Order 42 queued for processing (job j-1)." + NL
-                + "Pending orders queued for processing." + NL);
+                + "3 pending order(s) queued for processing." + NL);
         assertThat(run("orders", "process")).isEqualTo(2);
         assertThat(run("orders", "process", "42", "--all-pending")).isEqualTo(2);
     }
@@ -121,8 +121,9 @@ class ApiCommandsTest {
 
     @Test
     void ordersImportStreamsTheFileFollowsTheImportAndWritesTheRejectedRows() throws IOException {
-        String csv = "order_number,customer_id,total_amount,item1_product_id,item1_quantity,item1_unit_price\n"
-                + "A-1,C1,10.00,P1,1,10.00\nA-2,C2,-1,P1,1,10.00\n";
+        String csv = "\uFEFForder_number,customer_id,total_amount,item1_product_id,item1_quantity,item1_unit_price\n"
+                + "A-1,C1,10.00,P1,1,10.00\nA-2,C2,-1,P1,1,10.00\n"
+                + "\"A-3\",\"C,\n3\",5.00,P1,1,5.00\nA-4,C4,4.00,P1,1,4.00\n";
         Files.writeString(dir.resolve("orders.csv"), csv);
         api.on("POST /api/v1/imports", 202, "{\"success\":true,\"data\":{\"import_id\":\"imp-1\"}}")
                 .on("GET /api/v1/imports/imp-1", 200, """
@@ -130,7 +131,7 @@ class ApiCommandsTest {
                          "imported":1,"skipped_existing":0,"rejected":1,
                          "rejected_rows":[{"line":3,"order_number":"A-2","reason":"total_amount must be > 0"}]}}""")
                 .onText("GET /api/v1/imports/imp-1/rejected.csv", "text/csv",
-                        "line,order_number,reason\n3,A-2,total_amount must be > 0\n");
+                        "line,order_number,reason\n3,A-2,total_amount must be > 0\n4,A-3,\"customer_id: only letters, digits\"\n");
 
         int status = run("orders", "import", "orders.csv", "--chunk", "500", "--process");
 
@@ -139,14 +140,20 @@ class ApiCommandsTest {
         assertThat(upload.pathAndQuery()).isEqualTo("/api/v1/imports?chunk=500&force=false&dry_run=false&process=true");
         assertThat(upload.contentType()).startsWith("text/csv");
         assertThat(upload.body()).isEqualTo(csv);
+        int bytes = csv.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         Path rejected = dir.resolve("orders.csv.rejected.csv");
-        assertThat(Files.readString(rejected)).isEqualTo("line,order_number,reason\n3,A-2,total_amount must be > 0\n");
+        assertThat(Files.readString(rejected)).isEqualTo("order_number,customer_id,total_amount,item1_product_id,"
+                + "item1_quantity,item1_unit_price,line,reason\r\n"
+                + "A-2,C2,-1,P1,1,10.00,3,total_amount must be > 0\r\n"
+                + "A-3,\"C,\n3\",5.00,P1,1,5.00,4,\"customer_id: only letters, digits\"\r\n");
+        assertThat(dir.resolve("orders.csv.rejected-reasons.part")).doesNotExist();
         assertThat(out.toString())
-                .contains("Uploading [##############################] 100% (" + csv.length() + " B of " + csv.length() + " B)")
+                .contains("Uploading [##############################] 100% (" + bytes + " B of " + bytes + " B)")
                 .contains("Uploaded; import imp-1 started")
                 .contains("completed: 2 rows read (")
                 .contains("Import imp-1 completed: 2 row(s) read, 1 imported, 0 skipped (already existing), 1 rejected.")
-                .endsWith("Wrote 1 rejected row(s) to " + rejected + NL);
+                .endsWith("Wrote 2 rejected row(s) to " + rejected + " (the rows as in the file, with line and reason"
+                        + " appended)" + NL);
     }
 
     @Test
@@ -159,9 +166,31 @@ class ApiCommandsTest {
         assertThat(run("orders", "import", "again.csv", "--dry-run", "--force")).isZero();
 
         assertThat(api.requests.get(0).pathAndQuery()).contains("force=true&dry_run=true");
-        assertThat(out.toString()).contains("This file was already imported as import imp-0; nothing imported"
-                + " (use --force to run it again).").doesNotContain("rejected row(s) to");
+        // The upload's own progress comes first (the answer is not known before); then only this line.
+        assertThat(out.toString()).endsWith(NL + "This file was already imported as import imp-0; nothing imported"
+                + " (use --force to run it again)." + NL).doesNotContain("Uploaded;", "completed:", "Import imp-0");
         assertThat(Files.exists(dir.resolve("again.csv.rejected.csv"))).isFalse();
+    }
+
+    @Test
+    void ordersImportSaysWhenItWaitsForAPausedImportQueue() throws Exception {
+        Files.writeString(dir.resolve("paused.csv"), "order_number\n");
+        api.on("POST /api/v1/imports", 202, "{\"success\":true,\"data\":{\"import_id\":\"imp-2\"}}")
+                .on("GET /api/v1/imports/imp-2", 200, "{\"success\":true,\"data\":{\"import_id\":\"imp-2\","
+                        + "\"state\":\"running\",\"rows_read\":0,\"imported\":0,\"skipped_existing\":0,\"rejected\":0}}")
+                .on("GET /api/v1/queues", 200, "{\"success\":true,\"data\":{\"queues\":[{\"name\":\"orders-import\","
+                        + "\"paused\":true}],\"next_cursor\":null}}");
+
+        java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> run("orders", "import", "paused.csv"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> out.toString().contains("running: 0 rows read"));
+        api.on("GET /api/v1/imports/imp-2", 200, "{\"success\":true,\"data\":{\"import_id\":\"imp-2\","
+                + "\"state\":\"completed\",\"rows_read\":0,\"imported\":0,\"skipped_existing\":0,\"rejected\":0}}");
+
+        assertThat(exit.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        assertThat(out.toString()).contains("running: 0 rows read (0 rows/s), 0 imported, 0 skipped, 0 rejected"
+                + " - waiting: the orders-import queue is paused (./orderkpi queue continue orders-import)");
     }
 
     @Test
@@ -253,9 +282,21 @@ class ApiCommandsTest {
     }
 
     @Test
+    void queueFailedSaysWhenMoreFailedJobsMatchThanShown() {
+        api.on("GET /api/v1/queues/failed", 200, """
+                {"success":true,"data":{"failed_jobs":[{"id":"6f1c","queue":"refunds","type":"refund","subject":"refund r-77",
+                 "attempts":3,"last_error":"Gateway timeout","failed_at":"2025-11-16T12:00:00Z"}],"next_cursor":"azE6Mw"}}""");
+
+        assertThat(run("queue", "failed", "--limit", "1")).isZero();
+
+        assertThat(out.toString()).startsWith("Found 1 failed job(s):" + NL)
+                .endsWith("More failed jobs match; raise --limit or narrow the filters." + NL);
+    }
+
+    @Test
     void queueFailedRetryForgetPauseContinueClear() {
         api.on("GET /api/v1/queues/failed", 200, """
-                {"success":true,"data":{"failed_jobs":[{"id":"6f1c","queue":"refunds","type":"refund","attempts":3,
+                {"success":true,"data":{"failed_jobs":[{"id":"6f1c","queue":"refunds","type":"refund","subject":"refund r-77","attempts":3,
                  "last_error":"Gateway timeout\\n at ...","failed_at":"2025-11-16T12:00:00Z"}],"next_cursor":null}}""")
                 .on("POST /api/v1/queues/failed/6f1c/retry", 202, "{\"success\":true,\"data\":{}}")
                 .on("POST /api/v1/queues/failed/retry-all", 202, "{\"success\":true,\"data\":{\"retried\":4}}")
@@ -266,7 +307,11 @@ class ApiCommandsTest {
                 .on("DELETE /api/v1/queues/refunds/jobs", 200, "{\"success\":true,\"data\":{\"cleared\":9}}");
 
         assertThat(run("queue", "failed", "--queue", "refunds", "-q", "timeout")).isZero();
-        assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed?queue=refunds&q=timeout");
+        assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed?queue=refunds&q=timeout&limit=50");
+        assertThat(run("queue", "failed", "--limit", "500")).isZero();
+        assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed?limit=500");
+        assertThat(run("queue", "failed", "--limit", "1")).isZero();
+        assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed?limit=1");
         assertThat(run("queue", "retry", "6f1c")).isZero();
         assertThat(run("queue", "retry", "--all", "--queue", "refunds")).isZero();
         assertThat(lastRequest().pathAndQuery()).isEqualTo("/api/v1/queues/failed/retry-all?queue=refunds");
@@ -278,7 +323,7 @@ class ApiCommandsTest {
         assertThat(run("queue", "clear", "refunds")).isZero();
 
         assertThat(out.toString()).startsWith("Found 1 failed job(s):" + NL)
-                .contains("| 6f1c | refunds | refund | 3        | 2025-11-16T12:00:00Z | Gateway timeout |")
+                .contains("| 6f1c | refunds | refund | refund r-77 | 3        | 2025-11-16T12:00:00Z | Gateway timeout |")
                 .endsWith("Failed job 6f1c queued again." + NL
                         + "4 failed job(s) queued again in refunds." + NL
                         + "Failed job 6f1c forgotten." + NL
@@ -287,6 +332,8 @@ class ApiCommandsTest {
                         + "Queue refunds continued." + NL
                         + "9 pending job(s) cleared from refunds." + NL);
         assertThat(run("queue", "retry")).isEqualTo(2);
+        assertThat(run("queue", "failed", "--limit", "0")).isEqualTo(2);
+        assertThat(run("queue", "failed", "--limit", "501")).isEqualTo(2);
         assertThat(run("queue", "forget", "6f1c", "--all")).isEqualTo(2);
         assertThat(run("queue", "pause")).isEqualTo(2);
     }

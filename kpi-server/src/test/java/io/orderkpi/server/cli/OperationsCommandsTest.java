@@ -2,8 +2,17 @@ package io.orderkpi.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orderkpi.core.event.EventType;
+import io.orderkpi.core.event.NewEvent;
+import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.importer.SampleOrders;
+import io.orderkpi.core.order.Money;
+import io.orderkpi.core.order.NewOrder;
+import io.orderkpi.core.order.Order;
+import io.orderkpi.core.order.OrderChanges;
+import io.orderkpi.core.order.OrderItem;
 import io.orderkpi.core.order.OrderStatus;
+import io.orderkpi.core.spi.Outbox;
 import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.TestServers;
 import java.io.PrintWriter;
@@ -13,13 +22,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The orders, refunds, notifications and queue commands against a real server over HTTP. */
+/** The orders, refunds, notifications, queue and outbox commands against a real server over HTTP. */
 class OperationsCommandsTest {
 
     @TempDir
@@ -91,11 +101,50 @@ class OperationsCommandsTest {
         assertThat(run("queue", "status")).isZero();
         assertThat(out.toString()).contains("order-processing").contains("notifications");
         assertThat(run("queue", "pause", "refunds")).isZero();
-        assertThat(server.kpi().queue().isPaused("refunds")).isTrue();
+        assertThat(server.kpi().jobs().isPaused("refunds")).isTrue();
         assertThat(run("queue", "continue", "refunds")).isZero();
-        assertThat(server.kpi().queue().isPaused("refunds")).isFalse();
+        assertThat(server.kpi().jobs().isPaused("refunds")).isFalse();
         assertThat(run("queue", "failed")).isZero();
         assertThat(out.toString()).contains("No failed jobs.");
         assertThat(run("queue", "pause", "no-such-queue")).isEqualTo(1);
+    }
+
+    @Test
+    void listsAndRedeliversDeadLettersOfTheOutbox() {
+        Outbox outbox = server.kpi().records().outbox();
+        Order order = server.kpi().createOrder(new NewOrder("DL-CLI-1", "c1", "Ann", "ann@example.com",
+                OrderStatus.PENDING, Money.parse("5.00"), "USD", List.of(new OrderItem("P1", "Pen", "S1", 1,
+                        Money.parse("5.00"))), Instant.now()));
+        server.kpi().records().orders().transition(order.id(), OrderStatus.PENDING, OrderStatus.CANCELLED,
+                OrderChanges.none(), List.of(NewEvent.of(EventType.ORDER_FAILED, Map.of("reason", "test"))));
+        long sequence = outbox.eventsOf(order.id()).get(0).sequence();
+        // A subscriber no running process has ("audit"), so the dead letters stay as the test puts them.
+        assertThat(run("outbox", "dead-letters")).isZero();
+        assertThat(out.toString()).contains("No dead letters.");
+        outbox.deadLetter("audit", 1, sequence, "IllegalStateException: audit log full\n\tat Audit.handle");
+
+        assertThat(run("outbox", "dead-letters", "--subscriber", "audit")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Found 1 dead letter(s):").contains("| audit ")
+                .contains("| " + sequence + " ").contains("| " + order.id() + " ").contains("OrderFailed")
+                .contains("IllegalStateException: audit log full").doesNotContain("Audit.handle")
+                .contains("outbox redeliver SUBSCRIBER SEQUENCE");
+        assertThat(run("outbox", "dead-letters", "--subscriber", "nobody")).isEqualTo(1);
+        assertThat(err.toString()).contains("nobody");
+
+        assertThat(run("outbox", "redeliver", "audit", Long.toString(sequence))).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Dead letter " + sequence + " of audit queued for delivery.");
+        assertThat(outbox.deadLetterCount("audit")).isZero();
+        assertThat(outbox.pending("audit", 10)).extracting(OutboxEvent::sequence).containsExactly(sequence);
+        assertThat(run("outbox", "redeliver", "audit", Long.toString(sequence))).isEqualTo(1);
+
+        outbox.deadLetter("audit", 1, sequence, "IllegalStateException: again");
+        assertThat(run("outbox", "redeliver", "audit", "--all")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("1 dead letter(s) of audit queued for delivery.");
+        assertThat(run("outbox", "redeliver", "--all")).isZero();
+        assertThat(out.toString()).contains("0 dead letter(s) queued for delivery.");
+
+        assertThat(run("outbox", "redeliver", "audit")).isEqualTo(2);
+        assertThat(run("outbox", "redeliver", "audit", Long.toString(sequence), "--all")).isEqualTo(2);
+        assertThat(run("outbox", "redeliver")).isEqualTo(2);
     }
 }

@@ -52,7 +52,8 @@ class OrderKpiCliTest {
                         .body()).get("data").get("kpis");
                 return kpis.get("total_revenue").decimalValue().signum() > 0;
             });
-            assertThat(out.toString()).contains("OrderKPI listening on " + server.uri());
+            assertThat(out.toString()).contains("OrderKPI listening on " + server.uri())
+                    .contains("Dashboard: " + server.uri() + "/");
         } finally {
             server.close();
         }
@@ -114,5 +115,30 @@ class OrderKpiCliTest {
         assertThat(cli(Map.of()).execute("serve", "--help")).isZero();
         assertThat(cli(Map.of()).execute("orders", "generate-sample", "--help")).isZero();
         assertThat(out.toString()).contains("serve", "generate-sample", "--demo");
+    }
+
+    @Test
+    void configPrintAndStartUpErrorsNeverShowAPasswordInsideAUrl() {
+        Map<String, String> env = Map.of("ORDERKPI_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/okpi?password=dbpass1",
+                "ORDERKPI_REDIS_URL", "redis://:redispass@127.0.0.1:6379/0");
+
+        assertThat(cli(env).execute("config", "print")).isZero();
+        assertThat(cli(env).execute("serve", "--port", "0")).isEqualTo(1);
+
+        assertThat(out.toString()).contains("ORDERKPI_MYSQL_URL=jdbc:mysql://127.0.0.1:3306/okpi?password=****\n",
+                "ORDERKPI_REDIS_URL=redis://:****@127.0.0.1:6379/0\n");
+        assertThat(err.toString()).startsWith("error: ORDERKPI_MYSQL_URL: the MySQL back-end is not available");
+        assertThat(out.toString() + err.toString()).doesNotContain("dbpass1", "redispass");
+    }
+
+    @Test
+    void aNonPositiveDemoCountAndAnImpossibleDateAreUsageErrorsInPlainWords() {
+        assertThat(cli(Map.of()).execute("serve", "--demo", "0")).isEqualTo(2);
+        assertThat(cli(Map.of()).execute("serve", "--demo", "-1")).isEqualTo(2);
+        assertThat(cli(Map.of()).execute("analytics", "backfill", "--from", "2025-02-30")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("error: --demo: not a positive number of orders '0' (see --help)",
+                "error: --demo: not a positive number of orders '-1' (see --help)",
+                "not a date of the form YYYY-MM-DD: '2025-02-30'").doesNotContain("Exception", "java.");
     }
 }

@@ -34,7 +34,7 @@ class RouterTest {
         Router router = new Router().get("/a/{x}", NONE).delete("/a/{x}", NONE);
 
         assertThat(router.match("GET", "/b")).isInstanceOf(Router.NotFound.class);
-        assertThat(router.match("POST", "/a/1")).isEqualTo(new Router.MethodNotAllowed(java.util.List.of("DELETE", "GET")));
+        assertThat(router.match("POST", "/a/1")).isEqualTo(new Router.MethodNotAllowed(java.util.List.of("DELETE", "GET", "HEAD")));
     }
 
     @Test

@@ -183,6 +183,33 @@ class ImportRoutesTest {
     }
 
     @Test
+    void theImportsListIsPagedWithACursorAndRefusesAGarbageOne() {
+        for (int i = 0; i < 3; i++) {
+            upload("?dry_run=true&name=page-" + i + ".csv", "text/csv", (HEADER + "P-" + i + ",c1,n,5.00,P1,1,5.00\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        List<String> all = new ArrayList<>();
+        api.get("/api/v1/imports?limit=500").data().get("imports").forEach(i -> all.add(i.get("import_id").asText()));
+
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = api.get("/api/v1/imports?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).data();
+            page.get("imports").forEach(i -> paged.add(i.get("import_id").asText()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+            pages++;
+        } while (cursor != null && pages < 100);
+
+        assertThat(all).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(paged).isEqualTo(all);
+        assertThat(pages).isEqualTo((all.size() + 1) / 2);
+        ApiFixture.Reply garbage = api.get("/api/v1/imports?limit=2&cursor=garbage");
+        assertThat(garbage.status()).isEqualTo(400);
+        assertThat(garbage.body()).contains("Invalid cursor");
+    }
+
+    @Test
     void answers404ForUnknownImports() {
         assertThat(api.get("/api/v1/imports/no-such-import").status()).isEqualTo(404);
         assertThat(api.get("/api/v1/imports/no-such-import/rejected.csv").status()).isEqualTo(404);

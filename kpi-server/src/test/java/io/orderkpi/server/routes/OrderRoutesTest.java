@@ -164,6 +164,20 @@ class OrderRoutesTest {
     }
 
     @Test
+    void aProcessRequestWhileTheWorkersStopIsA503(@TempDir Path ownDir) {
+        try (ApiFixture stopping = ApiFixture.start(ownDir)) {
+            long id = stopping.createOrder("STOPPING-1", "C", "20.00");
+            stopping.kpi.workers().shutdown(Duration.ZERO);
+
+            Reply refused = stopping.post("/api/v1/orders/" + id + "/process");
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body()).contains("shutting down");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+        }
+    }
+
+    @Test
     void processesAnOrderAndShowsItsEvents() {
         long id = api.createOrder("PROCESS-1", "C", "20.00");
 
@@ -191,7 +205,7 @@ class OrderRoutesTest {
 
     @Test
     void queuesPendingOrdersAndListsStuckOnes() {
-        api.kpi.queue().pause(QueueNames.ORDER_PROCESSING);
+        api.kpi.jobs().pause(QueueNames.ORDER_PROCESSING);
         try {
             api.createOrder("PENDING-1", "BULK", "1.00");
             api.createOrder("PENDING-2", "BULK", "1.00");
@@ -200,7 +214,7 @@ class OrderRoutesTest {
             assertThat(queued.status()).isEqualTo(202);
             assertThat(queued.data().get("queued").asLong()).isGreaterThanOrEqualTo(2);
         } finally {
-            api.kpi.queue().resume(QueueNames.ORDER_PROCESSING);
+            api.kpi.jobs().resume(QueueNames.ORDER_PROCESSING);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get(
                 "/api/v1/orders?customer_id=BULK&status=completed").data().get("orders").size() == 2);

@@ -114,9 +114,11 @@ class QueueAndNotificationRoutesTest {
         assertThat(job.get("queue").asText()).isEqualTo("notifications");
         assertThat(job.get("last_error").asText()).contains("SMTP relay unreachable");
         assertThat(job.get("attempts").asInt()).isEqualTo(1);
-        for (String field : List.of("id", "type", "payload", "failed_at")) {
+        for (String field : List.of("id", "type", "subject", "enqueued_at", "failed_at")) {
             assertThat(job.has(field)).as(field).isTrue();
         }
+        assertThat(job.get("subject").asText()).matches("notification \\d+");
+        assertThat(job.has("payload")).as("never the payload").isFalse();
         String jobId = job.get("id").asText();
 
         Reply retried = api.post("/api/v1/queues/failed/" + jobId + "/retry");
@@ -149,6 +151,24 @@ class QueueAndNotificationRoutesTest {
         assertThat(forgotten.status()).isEqualTo(200);
         assertThat(forgotten.data().has("forgotten")).isTrue();
         assertThat(api.get("/api/v1/queues/failed?queue=nope").status()).isEqualTo(404);
+    }
+
+    @Test
+    void pagesFailedJobsWithLimitAndCursor() {
+        completedOrder("FAILPAGE-1", "FAILING");
+        completedOrder("FAILPAGE-2", "FAILING");
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/queues/failed?queue=notifications&q=smtp")
+                .data().get("failed_jobs").size() >= 2);
+
+        JsonNode first = api.get("/api/v1/queues/failed?queue=notifications&q=smtp&limit=1").data();
+        assertThat(first.get("failed_jobs")).hasSize(1);
+        String cursor = first.get("next_cursor").asText();
+        JsonNode second = api.get("/api/v1/queues/failed?queue=notifications&q=smtp&limit=1&cursor=" + cursor).data();
+
+        assertThat(second.get("failed_jobs")).hasSize(1);
+        assertThat(ids(second.get("failed_jobs"))).doesNotContainAnyElementsOf(ids(first.get("failed_jobs")));
+        assertThat(api.get("/api/v1/queues/failed?cursor=not-a-cursor").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/queues/failed?limit=many").status()).isEqualTo(400);
     }
 
     @Test

@@ -45,6 +45,23 @@ class RefundRoutesTest {
     }
 
     @Test
+    void aFullRefundStatingAnAmountMustStateTheRemainder() {
+        long id = completedOrder("REFUND-FULL-AMOUNT", "REFUNDER");
+
+        Reply wrong = refund(id, "{\"type\":\"full\",\"amount\":\"10.00\"}");
+        Reply cent = refund(id, "{\"type\":\"full\",\"amount\":\"49.99\"}");
+        Reply exact = refund(id, "{\"type\":\"full\",\"amount\":\"50.00\"}");
+
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.body()).contains("\"error\":\"amount: a full refund refunds what remains of order " + id
+                + ", 50.00, not 10.00; leave amount out, or ask a partial refund\"");
+        assertThat(cent.status()).isEqualTo(400);
+        assertThat(exact.status()).isEqualTo(202);
+        assertThat(exact.data().get("type").asText()).isEqualTo("full");
+        awaitStatus(id, "refunded");
+    }
+
+    @Test
     void refundsPartlyThenFullyWithIdempotentRefundIds() {
         long id = completedOrder("REFUND-1", "REFUNDER");
 

@@ -1,0 +1,63 @@
+package io.orderkpi.core.importer;
+
+/**
+ * Follows RFC 4180 quoting over text that arrives in pieces, and the physical line where the
+ * current quoted field opened, so that a file ending inside a quote can be named by the line of
+ * its stray quote. Used by one thread.
+ */
+final class QuoteScanner {
+
+    private static final int FIELD_START = 0;
+    private static final int UNQUOTED = 1;
+    private static final int QUOTED = 2;
+    /** A quote inside a quoted field: the closing one, or the first of an escaped pair. */
+    private static final int QUOTE_IN_QUOTED = 3;
+
+    private int state = FIELD_START;
+    private long line = 1;
+    private long openedAt;
+    private boolean afterCr;
+
+    void scan(char[] buffer, int offset, int length) {
+        int s = state;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            char c = buffer[i];
+            if (c == '\n') {
+                if (!afterCr) {
+                    line++;
+                }
+            } else if (c == '\r') {
+                line++;
+            }
+            afterCr = c == '\r';
+            switch (s) {
+                case FIELD_START -> {
+                    if (c == '"') {
+                        s = QUOTED;
+                        openedAt = line;
+                    } else {
+                        s = isBoundary(c) ? FIELD_START : UNQUOTED;
+                    }
+                }
+                case UNQUOTED -> s = isBoundary(c) ? FIELD_START : UNQUOTED;
+                case QUOTED -> s = c == '"' ? QUOTE_IN_QUOTED : QUOTED;
+                default -> s = c == '"' ? QUOTED : isBoundary(c) ? FIELD_START : UNQUOTED;
+            }
+        }
+        state = s;
+    }
+
+    /** Whether the text so far ends inside a quoted field. */
+    boolean insideQuote() {
+        return state == QUOTED;
+    }
+
+    /** The 1-based physical line where the open quoted field started. */
+    long openedAtLine() {
+        return openedAt;
+    }
+
+    private static boolean isBoundary(char c) {
+        return c == ',' || c == '\n' || c == '\r';
+    }
+}

@@ -25,13 +25,14 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback {
 
     private static final List<String> TABLES = List.of("orders", "order_items", "imports", "import_rejected_rows",
             "refunds", "notifications", "outbox_events", "outbox_checkpoints", "outbox_delivered",
-            "outbox_dead_letters");
+            "outbox_dead_letters", "leases");
 
     /** The database of a class and its pool, closed with the outermost class context. */
-    private record Created(String url, HikariDataSource pool) implements AutoCloseable {
+    private record Created(String url, HikariDataSource pool, HikariDataSource otherPool) implements AutoCloseable {
         @Override
         public void close() {
             pool.close();
+            otherPool.close();
         }
     }
 
@@ -52,7 +53,7 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback {
                     String url = server.newDatabase();
                     HikariDataSource pool = MySqlDataSources.pool(url, server.user(), server.password());
                     MySqlSchema.apply(pool, SchemaMigration.AUTO);
-                    return new Created(url, pool);
+                    return new Created(url, pool, MySqlDataSources.pool(url, server.user(), server.password()));
                 }, Created.class);
     }
 
@@ -67,6 +68,11 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback {
 
     HikariDataSource dataSource() {
         return created.pool();
+    }
+
+    /** A second pool on the same database: the connections another process would have. */
+    HikariDataSource otherPool() {
+        return created.otherPool();
     }
 
     Jdbi jdbi() {

@@ -25,7 +25,7 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback {
 
     private static final List<String> TABLES = List.of("orders", "order_items", "imports", "import_rejected_rows",
             "refunds", "notifications", "outbox_events", "outbox_checkpoints", "outbox_delivered",
-            "outbox_dead_letters", "leases");
+            "outbox_dead_letters", "leases", "jobs", "failed_jobs", "job_queues", "job_throughput", "job_waits");
 
     /** The database of a class and its pool, closed with the outermost class context. */
     private record Created(String url, HikariDataSource pool, HikariDataSource otherPool) implements AutoCloseable {

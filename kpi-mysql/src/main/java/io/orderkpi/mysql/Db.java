@@ -41,10 +41,13 @@ final class Db {
 
     final Jdbi jdbi;
     private final Clock clock;
+    /** What errors name: "MySQL record store", "MySQL lease", "MySQL job store". */
+    private final String what;
 
-    Db(Jdbi jdbi, Clock clock) {
+    Db(Jdbi jdbi, Clock clock, String what) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.what = what;
     }
 
     /** The store's clock, to the microsecond the columns keep, so what a write returns is what a read gives. */
@@ -212,20 +215,20 @@ final class Db {
      * still held after every retry) is {@link StoreUnavailableException}, which callers retry;
      * anything else is a bug or a broken schema and says so.
      */
-    static RuntimeException translate(RuntimeException e) {
+    RuntimeException translate(RuntimeException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
                     || cause instanceof SQLRecoverableException) {
-                return new StoreUnavailableException("MySQL record store unavailable: " + cause.getMessage(), e);
+                return new StoreUnavailableException(what + " unavailable: " + cause.getMessage(), e);
             }
             if (cause instanceof SQLException sql) {
                 String state = sql.getSQLState();
                 if ((state != null && state.startsWith("08")) || isRetryable(sql)
                         || sql.getErrorCode() == ER_OPTION_PREVENTS_STATEMENT) {
-                    return new StoreUnavailableException("MySQL record store unavailable: " + sql.getMessage(), e);
+                    return new StoreUnavailableException(what + " unavailable: " + sql.getMessage(), e);
                 }
             }
         }
-        return new OrderKpiException("MySQL record store failed: " + e.getMessage(), e);
+        return new OrderKpiException(what + " failed: " + e.getMessage(), e);
     }
 }

@@ -89,7 +89,7 @@ public final class MySqlJobStore implements JobStore {
 
     private MySqlJobStore(DataSource dataSource, Clock clock) {
         this.clock = clock;
-        this.db = new Db(Jdbi.create(dataSource), clock);
+        this.db = new Db(Jdbi.create(dataSource), clock, "MySQL job store");
     }
 
     /**
@@ -139,8 +139,10 @@ public final class MySqlJobStore implements JobStore {
             throw new IllegalArgumentException("max must be at least 1: " + max);
         }
         return db.inTransaction(handle -> {
-            knowQueue(handle, queue);
-            if (isPaused(handle, queue)) {
+            Optional<Boolean> paused = pauseFlag(handle, queue);
+            if (paused.isEmpty()) {
+                knowQueue(handle, queue);
+            } else if (paused.get()) {
                 return List.<ClaimedJob>of();
             }
             Instant now = db.now();
@@ -304,12 +306,13 @@ public final class MySqlJobStore implements JobStore {
     @Override
     public boolean isPaused(String queue) {
         Objects.requireNonNull(queue, "queue");
-        return db.read(handle -> isPaused(handle, queue));
+        return db.read(handle -> pauseFlag(handle, queue).orElse(false));
     }
 
-    private static boolean isPaused(Handle handle, String queue) {
+    /** The queue's pause flag; empty for a queue the store has not seen. */
+    private static Optional<Boolean> pauseFlag(Handle handle, String queue) {
         return handle.createQuery("SELECT paused FROM job_queues WHERE queue = :queue").bind("queue", queue)
-                .mapTo(Boolean.class).findOne().orElse(false);
+                .mapTo(Boolean.class).findOne();
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class MySqlLease implements Lease {
     private final Db db;
 
     private MySqlLease(DataSource dataSource) {
-        this.db = new Db(Jdbi.create(dataSource), Clock.systemUTC());
+        this.db = new Db(Jdbi.create(dataSource), Clock.systemUTC(), "MySQL lease");
     }
 
     /**

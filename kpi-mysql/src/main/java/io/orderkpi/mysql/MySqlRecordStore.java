@@ -38,7 +38,7 @@ public final class MySqlRecordStore implements RecordStore {
     private final AutoCloseable owned;
 
     private MySqlRecordStore(DataSource dataSource, Clock clock, AutoCloseable owned) {
-        Db db = new Db(Jdbi.create(dataSource), clock);
+        Db db = new Db(Jdbi.create(dataSource), clock, "MySQL record store");
         MySqlOutbox outboxView = new MySqlOutbox(db);
         MySqlImports importsView = new MySqlImports(db);
         this.outbox = outboxView;

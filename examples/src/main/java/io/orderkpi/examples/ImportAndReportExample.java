@@ -1,10 +1,10 @@
 package io.orderkpi.examples;
 
 import io.orderkpi.core.OrderKpi;
-import io.orderkpi.core.importer.ImportCounters;
+import io.orderkpi.core.imports.ImportCounters;
 import io.orderkpi.core.importer.ImportOptions;
-import io.orderkpi.core.importer.ImportRun;
-import io.orderkpi.core.importer.ImportState;
+import io.orderkpi.core.imports.ImportRun;
+import io.orderkpi.core.imports.ImportState;
 import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.importer.SampleOrders;
 import io.orderkpi.core.order.Order;

@@ -1,8 +1,8 @@
 package io.orderkpi.examples;
 
 import io.orderkpi.core.analytics.DailyReport;
-import io.orderkpi.core.analytics.DailyTotals;
-import io.orderkpi.core.analytics.LeaderboardEntry;
+import io.orderkpi.core.kpi.DailyTotals;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.core.order.Money;
 import java.io.PrintStream;
 import java.math.BigDecimal;

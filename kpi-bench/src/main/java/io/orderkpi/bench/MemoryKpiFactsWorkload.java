@@ -1,6 +1,6 @@
 package io.orderkpi.bench;
 
-import io.orderkpi.core.analytics.KpiFact;
+import io.orderkpi.core.kpi.KpiFact;
 import io.orderkpi.core.memory.MemoryKpiStore;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.orderkpi.bench;
 
 import io.orderkpi.core.OrderKpi;
-import io.orderkpi.core.analytics.KpiFact;
+import io.orderkpi.core.kpi.KpiFact;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.memory.MemoryKpiStore;

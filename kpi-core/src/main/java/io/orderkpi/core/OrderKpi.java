@@ -2,11 +2,12 @@ package io.orderkpi.core;
 
 import io.orderkpi.core.analytics.Analytics;
 import io.orderkpi.core.event.EventSubscriber;
-import io.orderkpi.core.event.OutboxRelay;
-import io.orderkpi.core.importer.ChunkOutcome;
+import io.orderkpi.core.lang.StoreUnavailableException;
+import io.orderkpi.core.relay.OutboxRelay;
+import io.orderkpi.core.imports.ChunkOutcome;
 import io.orderkpi.core.importer.ImportListener;
 import io.orderkpi.core.importer.ImportOptions;
-import io.orderkpi.core.importer.ImportRun;
+import io.orderkpi.core.imports.ImportRun;
 import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.importer.OrderImporter;
 import io.orderkpi.core.memory.MemoryJobStore;
@@ -14,14 +15,14 @@ import io.orderkpi.core.memory.MemoryKpiStore;
 import io.orderkpi.core.memory.MemoryLease;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.metrics.OrderKpiMetrics;
-import io.orderkpi.core.notification.LogNotifier;
-import io.orderkpi.core.notification.NotificationService;
+import io.orderkpi.core.notifier.LogNotifier;
+import io.orderkpi.core.notifier.NotificationService;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.queue.RetryPolicy;
-import io.orderkpi.core.refund.RefundService;
+import io.orderkpi.core.workflow.RefundService;
 import io.orderkpi.core.spi.JobStore;
 import io.orderkpi.core.spi.KpiStore;
 import io.orderkpi.core.spi.Lease;
@@ -128,7 +129,8 @@ public final class OrderKpi implements AutoCloseable {
                     .build();
 
             this.importer = OrderImporter.builder(records, workers).clock(clock).zone(zone).currency(b.currency)
-                    .spoolDirectory(b.spoolDirectory).owner(b.nodeId).chunkAttempts(b.jobAttempts).build();
+                    .spoolDirectory(b.spoolDirectory).owner(b.nodeId).chunkAttempts(b.jobAttempts)
+                    .heartbeat(b.importHeartbeat, b.importOwnerTimeout).build();
             started.push(importer);
             this.workflow = new OrderWorkflow(records, stock, payments, clock);
             this.analytics = new Analytics(records, kpis, zone);
@@ -418,6 +420,26 @@ public final class OrderKpi implements AutoCloseable {
     }
 
     /**
+     * Stops at once, as a killed process would: no drain, nothing released. Jobs this instance
+     * holds stay claimed until their leases expire, its relay leases expire by themselves and its
+     * imports keep their owner until the heartbeat is older than the owner timeout; then another
+     * instance on the same stores takes each over. Stores are left open (another instance may
+     * share them). For tests and emergencies; {@link #close()} is the orderly way. Idempotent.
+     */
+    public synchronized void halt() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (purger != null) {
+            purger.shutdownNow();
+        }
+        importer.halt();
+        relay.halt();
+        workers.halt();
+    }
+
+    /**
      * Configures an {@link OrderKpi}. Every part defaults to its in-memory or simulated
      * implementation; {@link #build()} starts the instance.
      */
@@ -427,6 +449,8 @@ public final class OrderKpi implements AutoCloseable {
         private Lease lease;
         private JobStore jobs;
         private Duration jobLease = Duration.ofSeconds(60);
+        private Duration importHeartbeat = Duration.ofSeconds(5);
+        private Duration importOwnerTimeout = Duration.ofSeconds(30);
         private StockService stock;
         private PaymentGateway payments;
         private Clock clock = Clock.systemUTC();
@@ -610,6 +634,23 @@ public final class OrderKpi implements AutoCloseable {
          */
         public Builder relayRetry(RetryPolicy value) {
             this.relayRetry = Objects.requireNonNull(value, "relayRetry");
+            return this;
+        }
+
+        /**
+         * How often this node says it is alive as the owner of the imports it reads (default 5 s),
+         * and after how long without a sign another node takes such an import over (default 30 s;
+         * at least twice the interval).
+         */
+        public Builder importHeartbeat(Duration interval, Duration ownerTimeout) {
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(ownerTimeout, "ownerTimeout");
+            if (interval.isNegative() || interval.isZero() || ownerTimeout.compareTo(interval.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("importHeartbeat needs a positive interval and an owner timeout of "
+                        + "at least twice it: " + interval + ", " + ownerTimeout);
+            }
+            this.importHeartbeat = interval;
+            this.importOwnerTimeout = ownerTimeout;
             return this;
         }
 

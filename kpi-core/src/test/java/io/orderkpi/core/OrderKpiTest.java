@@ -10,6 +10,7 @@ import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.importer.ImportOptions;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.memory.MemoryKpiStore;
 import io.orderkpi.core.memory.MemoryRecordStore;

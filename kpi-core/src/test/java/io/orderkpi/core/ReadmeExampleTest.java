@@ -3,7 +3,7 @@ package io.orderkpi.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderkpi.core.importer.ImportOptions;
-import io.orderkpi.core.importer.ImportRun;
+import io.orderkpi.core.imports.ImportRun;
 import io.orderkpi.core.analytics.RangeReport;
 import io.orderkpi.core.importer.SampleOrders;
 import java.io.ByteArrayOutputStream;

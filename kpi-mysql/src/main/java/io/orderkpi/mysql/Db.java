@@ -1,14 +1,14 @@
 package io.orderkpi.mysql;
 
-import io.orderkpi.core.Nullable;
-import io.orderkpi.core.OrderKpiException;
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.lang.Nullable;
+import io.orderkpi.core.lang.OrderKpiException;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.SQLNonTransientConnectionException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.orderkpi.mysql;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.queue.ClaimedJob;
 import io.orderkpi.core.queue.FailedJob;
 import io.orderkpi.core.queue.Job;
@@ -56,7 +56,7 @@ import org.jdbi.v3.core.statement.Query;
  *
  * <p>Thread-safe. Listeners of {@link #onJobsAvailable} hear of this process's changes only, after
  * the commit; engines of other processes find the work by polling. A database that cannot be
- * reached throws {@link io.orderkpi.core.StoreUnavailableException}.
+ * reached throws {@link io.orderkpi.core.lang.StoreUnavailableException}.
  */
 public final class MySqlJobStore implements JobStore {
 

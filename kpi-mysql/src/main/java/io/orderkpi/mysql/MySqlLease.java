@@ -23,7 +23,7 @@ import org.jdbi.v3.core.Jdbi;
  * exactly, in Java (a {@code VARCHAR} comparison would ignore trailing spaces).
  *
  * <p>Thread-safe. A database that cannot be reached throws
- * {@link io.orderkpi.core.StoreUnavailableException}.
+ * {@link io.orderkpi.core.lang.StoreUnavailableException}.
  */
 public final class MySqlLease implements Lease {
 

@@ -1,6 +1,6 @@
 package io.orderkpi.mysql;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.notification.NewNotification;
 import io.orderkpi.core.notification.Notification;
 import io.orderkpi.core.spi.NotificationQuery;

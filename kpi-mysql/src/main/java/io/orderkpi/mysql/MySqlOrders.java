@@ -1,11 +1,11 @@
 package io.orderkpi.mysql;
 
-import io.orderkpi.core.Nullable;
 import io.orderkpi.core.event.NewEvent;
-import io.orderkpi.core.importer.ChunkOutcome;
-import io.orderkpi.core.importer.ImportChunk;
-import io.orderkpi.core.importer.ImportCounters;
-import io.orderkpi.core.importer.ImportRun;
+import io.orderkpi.core.imports.ChunkOutcome;
+import io.orderkpi.core.imports.ImportChunk;
+import io.orderkpi.core.imports.ImportCounters;
+import io.orderkpi.core.imports.ImportRun;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;

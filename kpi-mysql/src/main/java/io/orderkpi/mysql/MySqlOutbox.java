@@ -1,9 +1,9 @@
 package io.orderkpi.mysql;
 
-import io.orderkpi.core.Nullable;
 import io.orderkpi.core.event.DeadLetter;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.spi.FencedOutException;
 import io.orderkpi.core.spi.Outbox;
 import io.orderkpi.core.spi.OutboxPosition;

@@ -24,7 +24,7 @@ import org.jdbi.v3.core.Jdbi;
  *
  * <p>Thread-safe. Timestamps come from the given clock at microsecond precision and are stored as
  * UTC, whatever the session or JVM time zone. A database that cannot be reached makes every
- * method throw {@link io.orderkpi.core.StoreUnavailableException}. {@link #close()} closes the
+ * method throw {@link io.orderkpi.core.lang.StoreUnavailableException}. {@link #close()} closes the
  * data source when the store was built by {@link #open}; a data source handed in stays the
  * caller's.
  */

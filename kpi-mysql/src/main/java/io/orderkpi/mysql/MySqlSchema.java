@@ -1,7 +1,7 @@
 package io.orderkpi.mysql;
 
-import io.orderkpi.core.OrderKpiException;
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.lang.OrderKpiException;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;

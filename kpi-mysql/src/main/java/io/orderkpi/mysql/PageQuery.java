@@ -1,6 +1,6 @@
 package io.orderkpi.mysql;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.spi.Page;
 import java.util.LinkedHashMap;
 import java.util.List;

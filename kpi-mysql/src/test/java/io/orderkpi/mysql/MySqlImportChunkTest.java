@@ -9,11 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.orderkpi.core.importer.ChunkOutcome;
-import io.orderkpi.core.importer.ImportChunk;
-import io.orderkpi.core.importer.ImportCounters;
-import io.orderkpi.core.importer.ImportRun;
-import io.orderkpi.core.importer.ImportState;
+import io.orderkpi.core.imports.ChunkOutcome;
+import io.orderkpi.core.imports.ImportChunk;
+import io.orderkpi.core.imports.ImportCounters;
+import io.orderkpi.core.imports.ImportRun;
+import io.orderkpi.core.imports.ImportState;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderItem;

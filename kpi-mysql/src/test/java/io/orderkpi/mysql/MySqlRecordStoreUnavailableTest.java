@@ -3,7 +3,7 @@ package io.orderkpi.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;

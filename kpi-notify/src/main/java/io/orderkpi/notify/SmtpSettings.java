@@ -1,6 +1,6 @@
 package io.orderkpi.notify;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;
 import java.util.Objects;

@@ -9,7 +9,7 @@ import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.memory.MemoryRecordStore;
-import io.orderkpi.core.notification.LogNotifier;
+import io.orderkpi.core.notifier.LogNotifier;
 import io.orderkpi.core.notification.Notification;
 import io.orderkpi.core.notification.NotificationState;
 import io.orderkpi.core.order.Money;

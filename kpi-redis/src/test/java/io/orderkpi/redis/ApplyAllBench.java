@@ -8,7 +8,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.orderkpi.core.analytics.KpiFact;
+import io.orderkpi.core.kpi.KpiFact;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;

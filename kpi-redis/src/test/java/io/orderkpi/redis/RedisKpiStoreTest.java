@@ -1,19 +1,19 @@
 package io.orderkpi.redis;
 
-import static io.orderkpi.core.analytics.KpiFact.completed;
-import static io.orderkpi.core.analytics.KpiFact.failed;
-import static io.orderkpi.core.analytics.KpiFact.refund;
+import static io.orderkpi.core.kpi.KpiFact.completed;
+import static io.orderkpi.core.kpi.KpiFact.failed;
+import static io.orderkpi.core.kpi.KpiFact.refund;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.orderkpi.core.StoreUnavailableException;
-import io.orderkpi.core.analytics.DailyTotals;
-import io.orderkpi.core.analytics.DayRebuild;
-import io.orderkpi.core.analytics.KpiFact;
-import io.orderkpi.core.analytics.LeaderboardEntry;
+import io.orderkpi.core.lang.StoreUnavailableException;
+import io.orderkpi.core.kpi.DailyTotals;
+import io.orderkpi.core.kpi.DayRebuild;
+import io.orderkpi.core.kpi.KpiFact;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.testkit.RedisExtension;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package io.orderkpi.server;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 
 /**
  * A configuration value is missing, malformed or not supported. The message is one line naming

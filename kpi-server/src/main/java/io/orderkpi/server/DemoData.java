@@ -2,7 +2,7 @@ package io.orderkpi.server;
 
 import io.orderkpi.core.OrderKpi;
 import io.orderkpi.core.importer.ImportOptions;
-import io.orderkpi.core.importer.ImportRun;
+import io.orderkpi.core.imports.ImportRun;
 import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.importer.SampleOrders;
 import java.io.IOException;

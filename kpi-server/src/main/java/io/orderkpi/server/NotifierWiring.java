@@ -1,6 +1,6 @@
 package io.orderkpi.server;
 
-import io.orderkpi.core.notification.LogNotifier;
+import io.orderkpi.core.notifier.LogNotifier;
 import io.orderkpi.core.spi.Notifier;
 import io.orderkpi.notify.EmailNotifier;
 import java.util.ArrayList;

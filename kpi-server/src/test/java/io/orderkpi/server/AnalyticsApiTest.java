@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.core.OrderKpi;
-import io.orderkpi.core.analytics.DailyTotals;
-import io.orderkpi.core.analytics.LeaderboardEntry;
+import io.orderkpi.core.kpi.DailyTotals;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.core.analytics.RangeReport;
 import io.orderkpi.core.importer.ImportOptions;
 import io.orderkpi.core.importer.ImportSubmission;

@@ -1,6 +1,6 @@
 package io.orderkpi.testkit;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

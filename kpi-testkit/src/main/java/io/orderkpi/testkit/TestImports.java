@@ -1,9 +1,9 @@
 package io.orderkpi.testkit;
 
-import io.orderkpi.core.Nullable;
-import io.orderkpi.core.importer.ImportChunk;
-import io.orderkpi.core.importer.ImportRun;
-import io.orderkpi.core.importer.RejectedRow;
+import io.orderkpi.core.lang.Nullable;
+import io.orderkpi.core.imports.ImportChunk;
+import io.orderkpi.core.imports.ImportRun;
+import io.orderkpi.core.imports.RejectedRow;
 import io.orderkpi.core.order.NewOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,6 +1,6 @@
 package io.orderkpi.testkit;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.notification.NewNotification;
 import io.orderkpi.core.notification.NotificationType;
 import io.orderkpi.core.order.Order;

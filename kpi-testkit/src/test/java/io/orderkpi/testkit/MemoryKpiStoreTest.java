@@ -1,13 +1,13 @@
 package io.orderkpi.testkit;
 
-import static io.orderkpi.core.analytics.KpiFact.completed;
-import static io.orderkpi.core.analytics.KpiFact.refund;
+import static io.orderkpi.core.kpi.KpiFact.completed;
+import static io.orderkpi.core.kpi.KpiFact.refund;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.orderkpi.core.analytics.DayRebuild;
-import io.orderkpi.core.analytics.KpiFact;
-import io.orderkpi.core.analytics.LeaderboardEntry;
+import io.orderkpi.core.kpi.DayRebuild;
+import io.orderkpi.core.kpi.KpiFact;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.core.memory.MemoryKpiStore;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -2,6 +2,10 @@ package io.orderkpi.core.analytics;
 
 import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.kpi.DailyTotals;
+import io.orderkpi.core.kpi.DayRebuild;
+import io.orderkpi.core.kpi.KpiFact;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderStatus;
@@ -105,7 +109,7 @@ public final class Analytics implements EventSubscriber {
 
     /**
      * Applies the facts of a batch of events with one {@link KpiStore#applyAll} call (one round
-     * trip per day on a remote store). A {@link io.orderkpi.core.StoreUnavailableException} from
+     * trip per day on a remote store). A {@link io.orderkpi.core.lang.StoreUnavailableException} from
      * the store passes through, so the relay waits for the store rather than dead-lettering.
      */
     @Override

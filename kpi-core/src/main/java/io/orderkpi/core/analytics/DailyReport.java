@@ -1,5 +1,7 @@
 package io.orderkpi.core.analytics;
 
+import io.orderkpi.core.kpi.DailyTotals;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import java.util.List;
 import java.util.Objects;
 

@@ -2,6 +2,7 @@ package io.orderkpi.core.analytics;
 
 import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.kpi.KpiFact;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.refund.Refund;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.orderkpi.core.analytics;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 
 /**
  * The KPI store was computed in another time zone than the one configured now: its days would

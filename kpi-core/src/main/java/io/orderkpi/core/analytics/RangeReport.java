@@ -1,5 +1,6 @@
 package io.orderkpi.core.analytics;
 
+import io.orderkpi.core.kpi.DailyTotals;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.Rates;
 import java.math.BigDecimal;

@@ -1,5 +1,6 @@
 package io.orderkpi.core.event;
 
+import io.orderkpi.core.relay.OutboxRelay;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  * which makes delivery exactly once in effect. The relay calls one subscriber from one thread at a
  * time, and one process at a time delivers to a subscriber name.
  *
- * <p>Failures: throwing {@link io.orderkpi.core.StoreUnavailableException} (also as a cause) says
+ * <p>Failures: throwing {@link io.orderkpi.core.lang.StoreUnavailableException} (also as a cause) says
  * the subscriber's back-end is down; the relay stalls and retries with a capped backoff until it
  * is back, and never dead-letters for it. Any other exception retries the event with the relay's
  * retry policy and then dead-letters it.

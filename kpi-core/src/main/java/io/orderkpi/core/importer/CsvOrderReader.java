@@ -3,7 +3,7 @@ package io.orderkpi.core.importer;
 import de.siegmar.fastcsv.reader.CloseableIterator;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,8 @@
 package io.orderkpi.core.importer;
 
+import io.orderkpi.core.imports.ChunkOutcome;
+import io.orderkpi.core.imports.ImportRun;
+
 /**
  * Progress of imports, for progress bars and for follow-up work such as queueing imported orders
  * for processing. Called on importer and worker threads: implementations are thread-safe, quick

@@ -1,6 +1,6 @@
 package io.orderkpi.core.importer;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 
 /**
  * The whole file is refused and nothing of it may be imported: it is empty, has no header with

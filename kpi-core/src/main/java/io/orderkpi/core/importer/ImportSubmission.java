@@ -1,5 +1,7 @@
 package io.orderkpi.core.importer;
 
+import io.orderkpi.core.imports.ImportRun;
+
 /**
  * The answer to a submitted file.
  *

@@ -1,6 +1,12 @@
 package io.orderkpi.core.importer;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.imports.ChunkOutcome;
+import io.orderkpi.core.imports.ImportChunk;
+import io.orderkpi.core.imports.ImportCounters;
+import io.orderkpi.core.imports.ImportRun;
+import io.orderkpi.core.imports.ImportState;
+import io.orderkpi.core.imports.RejectedRow;
+import io.orderkpi.core.lang.OrderKpiException;
 import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueClosedException;
@@ -64,7 +70,7 @@ public final class OrderImporter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderImporter.class);
     private static final Duration OUT_OF_ORDER_RETRY = Duration.ofMillis(20);
-    private static final Duration WAIT_BEHIND_FAILED_CHUNK = Duration.ofSeconds(5);
+    private static final Duration WAIT_BEHIND_FAILED_CHUNK = Duration.ofSeconds(2);
     private static final long WINDOW_POLL_MILLIS = 100;
 
     private final RecordStore records;
@@ -563,8 +569,24 @@ public final class OrderImporter implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (stopThreads()) {
+            letGoOfOwnedRuns();
+        }
+    }
+
+    /**
+     * Stops at once, as a killed process would: the parsers and heartbeats stop and the imports
+     * stay owned, so another node takes them over only once their heartbeat is older than the
+     * owner timeout. For tests and emergencies; {@link #close()} is the orderly way.
+     */
+    public void halt() {
+        stopThreads();
+    }
+
+    /** Stops the parser and heartbeat threads; false when they were stopped before. */
+    private boolean stopThreads() {
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
         heartbeats.shutdownNow();
@@ -577,7 +599,7 @@ public final class OrderImporter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        letGoOfOwnedRuns();
+        return true;
     }
 
     /**

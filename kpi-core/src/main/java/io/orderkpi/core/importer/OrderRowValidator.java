@@ -14,6 +14,7 @@ import static io.orderkpi.core.importer.CsvColumns.STATUS;
 import static io.orderkpi.core.importer.CsvColumns.TOTAL_AMOUNT;
 import static io.orderkpi.core.importer.CsvColumns.UNIT_PRICE;
 
+import io.orderkpi.core.imports.RejectedRow;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.OrderItem;

@@ -1,5 +1,6 @@
 package io.orderkpi.core.importer;
 
+import io.orderkpi.core.imports.RejectedRow;
 import io.orderkpi.core.order.NewOrder;
 import java.util.Objects;
 

@@ -2,7 +2,7 @@ package io.orderkpi.core.importer;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -1,6 +1,6 @@
 package io.orderkpi.core.memory;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.queue.ClaimedJob;
 import io.orderkpi.core.queue.FailedJob;
 import io.orderkpi.core.queue.Job;

@@ -1,10 +1,10 @@
 package io.orderkpi.core.memory;
 
-import io.orderkpi.core.Nullable;
-import io.orderkpi.core.analytics.DailyTotals;
-import io.orderkpi.core.analytics.DayRebuild;
-import io.orderkpi.core.analytics.KpiFact;
-import io.orderkpi.core.analytics.LeaderboardEntry;
+import io.orderkpi.core.lang.Nullable;
+import io.orderkpi.core.kpi.DailyTotals;
+import io.orderkpi.core.kpi.DayRebuild;
+import io.orderkpi.core.kpi.KpiFact;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.core.spi.KpiStore;
 import java.time.Clock;
 import java.time.Duration;

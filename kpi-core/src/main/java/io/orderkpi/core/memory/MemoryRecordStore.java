@@ -1,16 +1,16 @@
 package io.orderkpi.core.memory;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.event.NewEvent;
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.event.DeadLetter;
 import io.orderkpi.core.event.OutboxEvent;
-import io.orderkpi.core.importer.ChunkOutcome;
-import io.orderkpi.core.importer.ImportChunk;
-import io.orderkpi.core.importer.ImportCounters;
-import io.orderkpi.core.importer.ImportRun;
-import io.orderkpi.core.importer.ImportState;
-import io.orderkpi.core.importer.RejectedRow;
+import io.orderkpi.core.imports.ChunkOutcome;
+import io.orderkpi.core.imports.ImportChunk;
+import io.orderkpi.core.imports.ImportCounters;
+import io.orderkpi.core.imports.ImportRun;
+import io.orderkpi.core.imports.ImportState;
+import io.orderkpi.core.imports.RejectedRow;
 import io.orderkpi.core.notification.NewNotification;
 import io.orderkpi.core.notification.Notification;
 import io.orderkpi.core.notification.NotificationState;

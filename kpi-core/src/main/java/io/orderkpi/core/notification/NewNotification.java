@@ -1,6 +1,6 @@
 package io.orderkpi.core.notification;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.order.Money;
 import java.util.Objects;
 

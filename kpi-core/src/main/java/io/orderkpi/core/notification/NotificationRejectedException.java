@@ -1,6 +1,7 @@
 package io.orderkpi.core.notification;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
+import io.orderkpi.core.notifier.NotificationService;
 
 /**
  * Thrown by a {@link io.orderkpi.core.spi.Notifier} when a notification can never be delivered as

@@ -1,6 +1,6 @@
 package io.orderkpi.core.order;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 
 /** A status change the transition table of {@link OrderStatus} does not allow. */
 public final class IllegalTransitionException extends OrderKpiException {

@@ -1,6 +1,6 @@
 package io.orderkpi.core.order;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import java.time.Instant;
 
 /**

@@ -1,6 +1,6 @@
 package io.orderkpi.core.queue;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import java.util.Objects;
 
 /**

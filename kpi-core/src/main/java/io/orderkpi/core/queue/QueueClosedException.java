@@ -1,6 +1,6 @@
 package io.orderkpi.core.queue;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 
 /**
  * Thrown when a job is enqueued through a worker engine that is shutting down or shut down. The

@@ -1,6 +1,6 @@
 package io.orderkpi.core.queue;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 import java.time.Duration;
 
 /**

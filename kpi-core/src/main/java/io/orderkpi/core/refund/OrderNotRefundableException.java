@@ -1,6 +1,6 @@
 package io.orderkpi.core.refund;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 import io.orderkpi.core.order.OrderStatus;
 
 /**

@@ -1,6 +1,6 @@
 package io.orderkpi.core.refund;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.Order;
 import java.time.Instant;

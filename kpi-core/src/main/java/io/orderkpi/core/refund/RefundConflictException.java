@@ -1,6 +1,6 @@
 package io.orderkpi.core.refund;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 
 /**
  * A refund_id that already names a refund of another order, type or amount (SPEC §6; HTTP 409).

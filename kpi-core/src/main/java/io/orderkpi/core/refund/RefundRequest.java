@@ -1,7 +1,7 @@
 package io.orderkpi.core.refund;
 
 import io.orderkpi.core.event.EventData;
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.order.Money;
 import java.util.Objects;
 import java.util.UUID;

@@ -1,6 +1,6 @@
 package io.orderkpi.core.spi;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 
 /**
  * An import chunk arrived before the chunks ahead of it were applied. Chunks apply in file order

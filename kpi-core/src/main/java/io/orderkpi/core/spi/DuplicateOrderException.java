@@ -1,6 +1,6 @@
 package io.orderkpi.core.spi;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 
 /** An order number that is already stored. */
 public final class DuplicateOrderException extends OrderKpiException {

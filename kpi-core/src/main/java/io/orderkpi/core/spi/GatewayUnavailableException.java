@@ -1,6 +1,6 @@
 package io.orderkpi.core.spi;
 
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.lang.StoreUnavailableException;
 
 /**
  * A {@link StockService} or {@link PaymentGateway} could not be reached, timed out or was

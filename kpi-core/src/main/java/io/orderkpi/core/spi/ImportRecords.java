@@ -1,10 +1,10 @@
 package io.orderkpi.core.spi;
 
-import io.orderkpi.core.Nullable;
-import io.orderkpi.core.importer.ImportCounters;
-import io.orderkpi.core.importer.ImportRun;
-import io.orderkpi.core.importer.ImportState;
-import io.orderkpi.core.importer.RejectedRow;
+import io.orderkpi.core.lang.Nullable;
+import io.orderkpi.core.imports.ImportCounters;
+import io.orderkpi.core.imports.ImportRun;
+import io.orderkpi.core.imports.ImportState;
+import io.orderkpi.core.imports.RejectedRow;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;

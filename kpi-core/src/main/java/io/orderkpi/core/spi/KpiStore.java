@@ -1,9 +1,9 @@
 package io.orderkpi.core.spi;
 
-import io.orderkpi.core.analytics.DailyTotals;
-import io.orderkpi.core.analytics.DayRebuild;
-import io.orderkpi.core.analytics.KpiFact;
-import io.orderkpi.core.analytics.LeaderboardEntry;
+import io.orderkpi.core.kpi.DailyTotals;
+import io.orderkpi.core.kpi.DayRebuild;
+import io.orderkpi.core.kpi.KpiFact;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ import java.util.Set;
  *       keeps days forever. The {@linkplain #zone() zone} is kept regardless of retention.</li>
  *   <li><b>Readers never see half a write:</b> a read of one day sees every fact or rebuild
  *       applied before it, or none of it.</li>
- *   <li>A back-end that cannot be reached throws {@link io.orderkpi.core.StoreUnavailableException}.</li>
+ *   <li>A back-end that cannot be reached throws {@link io.orderkpi.core.lang.StoreUnavailableException}.</li>
  * </ul>
  */
 public interface KpiStore extends AutoCloseable {

@@ -28,7 +28,7 @@ import java.util.Optional;
  *       expired or was taken is refused (false), never honoured.</li>
  *   <li>Durations are measured by the back-end (the memory lease: its clock; Redis: {@code PX};
  *       MySQL: the server's time), never by the caller's clock.</li>
- *   <li>A back-end that cannot be reached throws {@link io.orderkpi.core.StoreUnavailableException}.</li>
+ *   <li>A back-end that cannot be reached throws {@link io.orderkpi.core.lang.StoreUnavailableException}.</li>
  * </ul>
  */
 public interface Lease {

@@ -1,8 +1,8 @@
 package io.orderkpi.core.spi;
 
 import io.orderkpi.core.event.NewEvent;
-import io.orderkpi.core.importer.ChunkOutcome;
-import io.orderkpi.core.importer.ImportChunk;
+import io.orderkpi.core.imports.ChunkOutcome;
+import io.orderkpi.core.imports.ImportChunk;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;

@@ -1,6 +1,6 @@
 package io.orderkpi.core.spi;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.event.DeadLetter;
 import io.orderkpi.core.event.OutboxEvent;
 import java.time.Instant;

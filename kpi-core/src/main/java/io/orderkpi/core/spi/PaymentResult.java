@@ -1,6 +1,6 @@
 package io.orderkpi.core.spi;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 
 /**
  * The business outcome of a charge or a refund. A decline is a result, not an exception: it is

@@ -7,7 +7,7 @@ package io.orderkpi.core.spi;
  * with the order's new status and its events. An implementation does each such step in one transaction (or under one lock).
  *
  * <p>Implementations are thread-safe; every method may be called from any thread. A store that
- * cannot be reached throws {@link io.orderkpi.core.StoreUnavailableException}, never a raw
+ * cannot be reached throws {@link io.orderkpi.core.lang.StoreUnavailableException}, never a raw
  * driver exception. Every implementation must pass {@code RecordStoreContract} of kpi-testkit.
  */
 public interface RecordStore extends AutoCloseable {

@@ -1,6 +1,6 @@
 package io.orderkpi.core.spi;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 
 /**
  * The business outcome of reserving stock for one order line. A shortage is a result, not an

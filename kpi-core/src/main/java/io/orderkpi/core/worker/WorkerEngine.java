@@ -1,6 +1,6 @@
 package io.orderkpi.core.worker;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.queue.ClaimedJob;
 import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A business failure (no stock, payment declined) releases every reserved line and cancels the
  * order, with the reason; it is final. A technical failure ({@link
- * io.orderkpi.core.StoreUnavailableException}, including the gateways' unavailability) is
+ * io.orderkpi.core.lang.StoreUnavailableException}, including the gateways' unavailability) is
  * thrown: the order stays in its step and the job retries; after the last attempt the order is
  * listed by {@link #stuck} until {@link #recover} queues it again.
  *
@@ -140,7 +140,7 @@ public final class OrderWorkflow {
      * Runs the order's remaining steps.
      *
      * @throws NoSuchElementException when there is no such order
-     * @throws io.orderkpi.core.StoreUnavailableException on a technical failure; the order stays
+     * @throws io.orderkpi.core.lang.StoreUnavailableException on a technical failure; the order stays
      *         in its last stored status and a later call resumes it
      */
     public ProcessResult process(long orderId) {

@@ -7,6 +7,8 @@ import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.kpi.DailyTotals;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.core.memory.MemoryKpiStore;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;

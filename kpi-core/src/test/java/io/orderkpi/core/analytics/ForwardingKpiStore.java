@@ -1,5 +1,9 @@
 package io.orderkpi.core.analytics;
 
+import io.orderkpi.core.kpi.DailyTotals;
+import io.orderkpi.core.kpi.DayRebuild;
+import io.orderkpi.core.kpi.KpiFact;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.core.spi.KpiStore;
 import java.time.LocalDate;
 import java.time.ZoneId;

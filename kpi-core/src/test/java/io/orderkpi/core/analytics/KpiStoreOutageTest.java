@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.orderkpi.core.OrderKpi;
 import io.orderkpi.core.SettableClock;
+import io.orderkpi.core.kpi.DailyTotals;
 import io.orderkpi.core.memory.MemoryKpiStore;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;

@@ -1,6 +1,6 @@
 package io.orderkpi.core.analytics;
 
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.spi.KpiStore;
 import java.time.Clock;
 import java.time.Duration;

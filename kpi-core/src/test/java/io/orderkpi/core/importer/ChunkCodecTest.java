@@ -3,6 +3,8 @@ package io.orderkpi.core.importer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.orderkpi.core.imports.ImportChunk;
+import io.orderkpi.core.imports.RejectedRow;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.OrderItem;

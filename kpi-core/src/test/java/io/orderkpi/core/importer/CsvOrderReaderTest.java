@@ -4,6 +4,7 @@ import static io.orderkpi.core.importer.OrderCsvRow.aRow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.orderkpi.core.imports.RejectedRow;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.OrderItem;

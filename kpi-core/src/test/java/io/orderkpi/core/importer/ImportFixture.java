@@ -1,5 +1,6 @@
 package io.orderkpi.core.importer;
 
+import io.orderkpi.core.imports.ImportRun;
 import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.memory.MemoryRecordStore;

@@ -3,6 +3,9 @@ package io.orderkpi.core.importer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.orderkpi.core.imports.ImportCounters;
+import io.orderkpi.core.imports.ImportRun;
+import io.orderkpi.core.imports.ImportState;
 import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.memory.MemoryRecordStore;

@@ -1,9 +1,9 @@
 package io.orderkpi.core.workflow;
 
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.event.NewEvent;
-import io.orderkpi.core.importer.ChunkOutcome;
-import io.orderkpi.core.importer.ImportChunk;
+import io.orderkpi.core.imports.ChunkOutcome;
+import io.orderkpi.core.imports.ImportChunk;
 import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderChanges;

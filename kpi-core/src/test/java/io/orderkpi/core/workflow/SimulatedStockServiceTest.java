@@ -3,7 +3,7 @@ package io.orderkpi.core.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.spi.GatewayUnavailableException;
 import io.orderkpi.core.spi.ReservationResult;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.orderkpi.server.http;
 
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.OrderKpiException;
 
 /**
  * An error answer with a given HTTP status and a message fit for the client. Handlers throw it

@@ -2,7 +2,7 @@ package io.orderkpi.server.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.queue.QueueClosedException;
 import io.orderkpi.core.order.IllegalTransitionException;
 import io.orderkpi.server.ServerConfig;

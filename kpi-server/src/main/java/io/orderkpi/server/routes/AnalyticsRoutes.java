@@ -2,9 +2,9 @@ package io.orderkpi.server.routes;
 
 import io.orderkpi.core.analytics.Analytics;
 import io.orderkpi.core.analytics.DailyReport;
-import io.orderkpi.core.analytics.DailyTotals;
+import io.orderkpi.core.kpi.DailyTotals;
 import io.orderkpi.core.analytics.KpiDifference;
-import io.orderkpi.core.analytics.LeaderboardEntry;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.core.analytics.RangeReport;
 import io.orderkpi.server.BackgroundJobs;
 import io.orderkpi.server.ServerContext;

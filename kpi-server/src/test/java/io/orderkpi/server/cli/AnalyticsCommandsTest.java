@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.core.OrderKpi;
-import io.orderkpi.core.analytics.DailyTotals;
-import io.orderkpi.core.analytics.LeaderboardEntry;
+import io.orderkpi.core.kpi.DailyTotals;
+import io.orderkpi.core.kpi.LeaderboardEntry;
 import io.orderkpi.core.importer.ImportOptions;
 import io.orderkpi.core.importer.ImportSubmission;
 import io.orderkpi.core.importer.SampleOrders;

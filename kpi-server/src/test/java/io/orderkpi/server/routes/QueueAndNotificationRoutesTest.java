@@ -47,7 +47,7 @@ class QueueAndNotificationRoutesTest {
 
     @BeforeAll
     static void start() {
-        api = ApiFixture.start(dir, builder -> builder.notifier(new io.orderkpi.core.notification.LogNotifier())
+        api = ApiFixture.start(dir, builder -> builder.notifier(new io.orderkpi.core.notifier.LogNotifier())
                 .notifier(new FlakyMail()).jobAttempts(1));
     }
 

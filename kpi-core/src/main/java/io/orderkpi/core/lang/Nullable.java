@@ -1,4 +1,4 @@
-package io.orderkpi.core;
+package io.orderkpi.core.lang;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package io.orderkpi.core.refund;
+package io.orderkpi.core.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,14 @@ import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.memory.MemoryJobStore;
+import io.orderkpi.core.refund.OrderNotRefundableException;
+import io.orderkpi.core.refund.Refund;
+import io.orderkpi.core.refund.RefundAmountException;
+import io.orderkpi.core.refund.RefundConflictException;
+import io.orderkpi.core.refund.RefundOutcome;
+import io.orderkpi.core.refund.RefundRequest;
+import io.orderkpi.core.refund.RefundStatus;
+import io.orderkpi.core.refund.RefundType;
 import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;
@@ -19,7 +27,6 @@ import io.orderkpi.core.queue.QueueNames;
 import io.orderkpi.core.queue.RetryPolicy;
 import io.orderkpi.core.spi.GatewayUnavailableException;
 import io.orderkpi.core.spi.PaymentResult;
-import io.orderkpi.core.workflow.SimulatedPaymentGateway;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.orderkpi.core.notification;
+package io.orderkpi.core.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,12 @@ import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.event.OutboxEvent;
-import io.orderkpi.core.event.OutboxRelay;
+import io.orderkpi.core.notification.Notification;
+import io.orderkpi.core.notification.NotificationMessage;
+import io.orderkpi.core.notification.NotificationRejectedException;
+import io.orderkpi.core.notification.NotificationState;
+import io.orderkpi.core.notification.NotificationType;
+import io.orderkpi.core.relay.OutboxRelay;
 import io.orderkpi.core.memory.MemoryJobStore;
 import io.orderkpi.core.memory.MemoryLease;
 import io.orderkpi.core.worker.WorkerEngine;

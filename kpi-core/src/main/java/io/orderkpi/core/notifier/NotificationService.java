@@ -1,10 +1,18 @@
-package io.orderkpi.core.notification;
+package io.orderkpi.core.notifier;
 
-import io.orderkpi.core.Nullable;
-import io.orderkpi.core.OrderKpiException;
+import io.orderkpi.core.lang.Nullable;
+import io.orderkpi.core.lang.OrderKpiException;
 import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.EventSubscriber;
 import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.notification.EmailMasking;
+import io.orderkpi.core.notification.NewNotification;
+import io.orderkpi.core.notification.Notification;
+import io.orderkpi.core.notification.NotificationMessage;
+import io.orderkpi.core.notification.NotificationRejectedException;
+import io.orderkpi.core.notification.NotificationState;
+import io.orderkpi.core.notification.NotificationTemplates;
+import io.orderkpi.core.notification.NotificationType;
 import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderStatus;

@@ -1,4 +1,4 @@
-package io.orderkpi.core.analytics;
+package io.orderkpi.core.kpi;
 
 import java.time.LocalDate;
 import java.util.Objects;

@@ -1,11 +1,16 @@
-package io.orderkpi.core.event;
+package io.orderkpi.core.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.orderkpi.core.SettableClock;
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.event.DeadLetter;
+import io.orderkpi.core.event.EventSubscriber;
+import io.orderkpi.core.event.EventType;
+import io.orderkpi.core.event.NewEvent;
+import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.memory.MemoryLease;
 import io.orderkpi.core.memory.MemoryRecordStore;
 import io.orderkpi.core.order.Money;

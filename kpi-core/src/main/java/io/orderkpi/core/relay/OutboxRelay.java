@@ -1,7 +1,9 @@
-package io.orderkpi.core.event;
+package io.orderkpi.core.relay;
 
-import io.orderkpi.core.Nullable;
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.event.EventSubscriber;
+import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.lang.Nullable;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.queue.RetryPolicy;
 import io.orderkpi.core.spi.FencedOutException;
 import io.orderkpi.core.spi.Lease;
@@ -507,9 +509,25 @@ public final class OutboxRelay implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (stopThreads()) {
+            deliveries.values().forEach(this::releaseLease);
+        }
+    }
+
+    /**
+     * Stops at once, as a killed process would: the delivery threads stop and the leases are
+     * kept, so another process takes a subscriber over only when its lease expires. For tests
+     * and emergencies; {@link #close()} is the orderly way. Idempotent.
+     */
+    public void halt() {
+        stopThreads();
+    }
+
+    /** Stops the delivery and renewal threads; false when they were stopped before. */
+    private boolean stopThreads() {
         synchronized (this) {
             if (closed) {
-                return;
+                return false;
             }
             closed = true;
         }
@@ -525,7 +543,7 @@ public final class OutboxRelay implements AutoCloseable {
         if (renewer != null) {
             renewer.shutdownNow();
         }
-        deliveries.values().forEach(this::releaseLease);
+        return true;
     }
 
     /** Configures an {@link OutboxRelay}; every setting but the subscribers has a default. */

@@ -1,6 +1,9 @@
-package io.orderkpi.core.notification;
+package io.orderkpi.core.notifier;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
+import io.orderkpi.core.notification.EmailMasking;
+import io.orderkpi.core.notification.Notification;
+import io.orderkpi.core.notification.NotificationMessage;
 import io.orderkpi.core.spi.Notifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

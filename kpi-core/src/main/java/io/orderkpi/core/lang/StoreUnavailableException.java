@@ -1,4 +1,4 @@
-package io.orderkpi.core;
+package io.orderkpi.core.lang;
 
 /**
  * A store or remote service could not be reached or timed out. This is a technical failure:

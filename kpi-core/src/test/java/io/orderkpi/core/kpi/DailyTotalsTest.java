@@ -1,4 +1,4 @@
-package io.orderkpi.core.analytics;
+package io.orderkpi.core.kpi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

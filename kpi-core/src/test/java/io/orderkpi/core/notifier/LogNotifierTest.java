@@ -1,8 +1,12 @@
-package io.orderkpi.core.notification;
+package io.orderkpi.core.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.orderkpi.core.notification.NewNotification;
+import io.orderkpi.core.notification.Notification;
+import io.orderkpi.core.notification.NotificationMessage;
+import io.orderkpi.core.notification.NotificationType;
 import io.orderkpi.core.order.Money;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.orderkpi.core.importer;
+package io.orderkpi.core.imports;
 
 /**
  * Row counts of an import. {@code rowsRead = imported + skippedExisting + rejected} once a

@@ -1,4 +1,4 @@
-package io.orderkpi.core;
+package io.orderkpi.core.lang;
 
 /**
  * Base of every exception OrderKPI throws on purpose. Unchecked: callers decide where to handle

@@ -1,7 +1,7 @@
-package io.orderkpi.core.refund;
+package io.orderkpi.core.workflow;
 
-import io.orderkpi.core.OrderKpiException;
-import io.orderkpi.core.StoreUnavailableException;
+import io.orderkpi.core.lang.OrderKpiException;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.event.EventData;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.NewEvent;
@@ -9,6 +9,13 @@ import io.orderkpi.core.order.Money;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueNames;
+import io.orderkpi.core.refund.OrderNotRefundableException;
+import io.orderkpi.core.refund.Refund;
+import io.orderkpi.core.refund.RefundAmountException;
+import io.orderkpi.core.refund.RefundConflictException;
+import io.orderkpi.core.refund.RefundOutcome;
+import io.orderkpi.core.refund.RefundRequest;
+import io.orderkpi.core.refund.RefundStatus;
 import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.core.spi.GatewayUnavailableException;
 import io.orderkpi.core.spi.PaymentGateway;

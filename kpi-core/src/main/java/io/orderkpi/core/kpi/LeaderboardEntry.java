@@ -1,4 +1,4 @@
-package io.orderkpi.core.analytics;
+package io.orderkpi.core.kpi;
 
 import io.orderkpi.core.order.Money;
 import java.util.Comparator;

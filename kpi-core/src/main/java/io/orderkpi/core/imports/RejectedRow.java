@@ -1,4 +1,4 @@
-package io.orderkpi.core.importer;
+package io.orderkpi.core.imports;
 
 import java.util.Objects;
 

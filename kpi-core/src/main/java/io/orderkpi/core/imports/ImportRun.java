@@ -1,6 +1,6 @@
-package io.orderkpi.core.importer;
+package io.orderkpi.core.imports;
 
-import io.orderkpi.core.Nullable;
+import io.orderkpi.core.lang.Nullable;
 import java.time.Instant;
 import java.util.Objects;
 

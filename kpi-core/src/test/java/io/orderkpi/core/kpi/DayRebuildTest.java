@@ -1,8 +1,8 @@
-package io.orderkpi.core.analytics;
+package io.orderkpi.core.kpi;
 
-import static io.orderkpi.core.analytics.KpiFact.completed;
-import static io.orderkpi.core.analytics.KpiFact.failed;
-import static io.orderkpi.core.analytics.KpiFact.refund;
+import static io.orderkpi.core.kpi.KpiFact.completed;
+import static io.orderkpi.core.kpi.KpiFact.failed;
+import static io.orderkpi.core.kpi.KpiFact.refund;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -25,8 +25,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -86,6 +88,8 @@ public final class MySqlJobStore implements JobStore {
     private final Db db;
     private final Clock clock;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    /** Queues whose {@code job_queues} row is known to be committed. */
+    private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
 
     private MySqlJobStore(DataSource dataSource, Clock clock) {
         this.clock = clock;
@@ -139,10 +143,8 @@ public final class MySqlJobStore implements JobStore {
             throw new IllegalArgumentException("max must be at least 1: " + max);
         }
         return db.inTransaction(handle -> {
-            Optional<Boolean> paused = pauseFlag(handle, queue);
-            if (paused.isEmpty()) {
-                knowQueue(handle, queue);
-            } else if (paused.get()) {
+            knowQueue(handle, queue);
+            if (pauseFlag(handle, queue).orElse(false)) {
                 return List.<ClaimedJob>of();
             }
             Instant now = db.now();
@@ -469,9 +471,19 @@ public final class MySqlJobStore implements JobStore {
 
     // --- steps inside a transaction -----------------------------------------------------------------
 
-    private static void knowQueue(Handle handle, String queue) {
-        handle.createUpdate("INSERT IGNORE INTO job_queues (queue, paused, completed) VALUES (:queue, FALSE, 0)")
-                .bind("queue", queue).execute();
+    /**
+     * Records a queue the store has not seen, once per queue and process (rows are never
+     * deleted): an insert that finds the row share-locks it, which would queue every enqueue
+     * behind the acks counting on it.
+     */
+    private void knowQueue(Handle handle, String queue) {
+        if (knownQueues.contains(queue)) {
+            return;
+        }
+        if (handle.createUpdate("INSERT IGNORE INTO job_queues (queue, paused, completed) VALUES (:queue, FALSE, 0)")
+                .bind("queue", queue).execute() == 0) {
+            knownQueues.add(queue); // committed by another: ours would only be known after our commit
+        }
     }
 
     /** The job {@code claim} still holds, locked until commit; empty when the claim is stale. */
@@ -489,18 +501,25 @@ public final class MySqlJobStore implements JobStore {
         handle.createUpdate("INSERT INTO jobs (id, queue, type, payload, subject, dedup_key, dedup_hash, enqueued_at, "
                 + "due_at, attempts, running, consumer, token, lease_until) VALUES (:id, :queue, :type, :payload, "
                 + ":subject, :dedupKey, :dedupHash, :enqueuedAt, :dueAt, :attempts, FALSE, NULL, :token, NULL)")
-                .bind("id", row.id().toString())
-                .bind("queue", row.queue())
-                .bind("type", row.type())
-                .bind("payload", row.payload())
-                .bind("subject", row.subject())
-                .bind("dedupKey", row.dedupKey())
+                .bindMap(jobValues(row))
                 .bind("dedupHash", row.holdsKey() ? sha256(Objects.requireNonNull(row.dedupKey())) : null)
-                .bind("enqueuedAt", Db.at(row.enqueuedAt()))
                 .bind("dueAt", Db.at(dueAt))
                 .bind("attempts", row.attempts())
-                .bind("token", row.token())
                 .execute();
+    }
+
+    /** The values a job keeps whether it waits, runs or failed: for the inserts into both tables. */
+    private static Map<String, Object> jobValues(Row row) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("id", row.id().toString());
+        values.put("queue", row.queue());
+        values.put("type", row.type());
+        values.put("payload", row.payload());
+        values.put("subject", row.subject());
+        values.put("dedupKey", row.dedupKey());
+        values.put("token", row.token());
+        values.put("enqueuedAt", Db.at(row.enqueuedAt()));
+        return values;
     }
 
     /** Makes a claimed or expired job pending again (a new row, so it queues behind the due ones). */
@@ -515,16 +534,9 @@ public final class MySqlJobStore implements JobStore {
         handle.createUpdate("INSERT INTO failed_jobs (id, queue, type, payload, subject, dedup_key, token, attempts, "
                 + "last_error, enqueued_at, failed_at) VALUES (:id, :queue, :type, :payload, :subject, :dedupKey, "
                 + ":token, :attempts, :error, :enqueuedAt, :failedAt)")
-                .bind("id", row.id().toString())
-                .bind("queue", row.queue())
-                .bind("type", row.type())
-                .bind("payload", row.payload())
-                .bind("subject", row.subject())
-                .bind("dedupKey", row.dedupKey())
-                .bind("token", row.token())
+                .bindMap(jobValues(row))
                 .bind("attempts", attempts)
                 .bind("error", error)
-                .bind("enqueuedAt", Db.at(row.enqueuedAt()))
                 .bind("failedAt", Db.at(db.now()))
                 .execute();
     }
@@ -542,7 +554,6 @@ public final class MySqlJobStore implements JobStore {
                 + "WHERE dedup_hash = :hash FOR UPDATE").bind("hash", sha256(failed.dedupKey()))
                 .mapTo(Long.class).one() == 0;
         handle.createUpdate("DELETE FROM failed_jobs WHERE failed_key = :key").bind("key", failedKey).execute();
-        knowQueue(handle, failed.queue());
         insert(handle, new Row(0, failed.id(), failed.queue(), failed.type(), failed.payload(), failed.subject(),
                 failed.dedupKey(), keyFree, failed.enqueuedAt(), 0, null, failed.token(), null, db.now()), db.now());
     }

@@ -21,12 +21,11 @@ class MySqlLeaseContractTest extends LeaseContract {
 
     @Override
     protected Lease newLease() {
-        DATABASE.jdbi().useHandle(handle -> handle.execute("DELETE FROM leases"));
-        return MySqlLease.on(DATABASE.dataSource(), SchemaMigration.VALIDATE);
+        return DATABASE.freshLease();
     }
 
     @Override
     protected Lease anotherProcess(Lease lease) {
-        return MySqlLease.on(DATABASE.otherPool(), SchemaMigration.OFF);
+        return DATABASE.leaseOfAnotherProcess();
     }
 }

@@ -75,6 +75,21 @@ final class TestDatabase implements BeforeAllCallback, BeforeEachCallback {
         return created.otherPool();
     }
 
+    /**
+     * A lease on a fresh back-end for {@code LeaseContract}: the {@code leases} table emptied, as
+     * a lost or restored database would leave it, so the time floor of new tokens is what keeps
+     * them growing.
+     */
+    MySqlLease freshLease() {
+        jdbi().useHandle(handle -> handle.execute("DELETE FROM leases"));
+        return MySqlLease.on(dataSource(), SchemaMigration.VALIDATE);
+    }
+
+    /** A lease client on {@link #otherPool()}, as another process would have. */
+    MySqlLease leaseOfAnotherProcess() {
+        return MySqlLease.on(otherPool(), SchemaMigration.OFF);
+    }
+
     Jdbi jdbi() {
         return Jdbi.create(created.pool());
     }

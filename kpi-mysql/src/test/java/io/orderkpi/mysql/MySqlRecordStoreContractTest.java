@@ -1,0 +1,21 @@
+package io.orderkpi.mysql;
+
+import io.orderkpi.core.spi.RecordStore;
+import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.RecordStoreContract;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The record store contract, unchanged, on the server {@link MySqlServerExtension#create()} finds. */
+class MySqlRecordStoreContractTest extends RecordStoreContract {
+
+    @RegisterExtension
+    static final MySqlServerExtension MYSQL = MySqlServerExtension.create();
+
+    @RegisterExtension
+    static final TestDatabase DATABASE = new TestDatabase(MYSQL);
+
+    @Override
+    protected RecordStore newStore() {
+        return DATABASE.store();
+    }
+}

@@ -118,7 +118,7 @@ public final class OrderKpi implements AutoCloseable {
             created.forEach(started::push);
             this.workers = WorkerEngine.builder(jobs)
                     .retryPolicy(new RetryPolicy(b.jobAttempts, Duration.ofSeconds(1), Duration.ofMinutes(1)))
-                    .lease(b.jobLease).shutdownGrace(b.shutdownGrace).consumerId(b.nodeId).build();
+                    .lease(b.jobLease).shutdownGrace(b.shutdownGrace).consumerId(b.nodeId).clock(b.jobClock).build();
             StockService stock = b.stock != null ? b.stock : SimulatedStockService.builder().seed(b.seed)
                     .failureProbability(b.stockFailureRate).build();
             PaymentGateway payments = b.payments != null ? b.payments : SimulatedPaymentGateway.builder().seed(b.seed)
@@ -429,6 +429,7 @@ public final class OrderKpi implements AutoCloseable {
         private Lease lease;
         private JobStore jobs;
         private Duration jobLease = Duration.ofSeconds(60);
+        private Clock jobClock = Clock.systemUTC();
         private Duration importHeartbeat = Duration.ofSeconds(5);
         private Duration importOwnerTimeout = Duration.ofSeconds(30);
         private StockService stock;
@@ -614,6 +615,15 @@ public final class OrderKpi implements AutoCloseable {
          */
         public Builder relayRetry(RetryPolicy value) {
             this.relayRetry = Objects.requireNonNull(value, "relayRetry");
+            return this;
+        }
+
+        /**
+         * The clock the workers time job leases by (default the system clock): a shared job store's
+         * own clock (the Redis server's time), so every process extends leases on the same time.
+         */
+        public Builder jobClock(Clock value) {
+            this.jobClock = Objects.requireNonNull(value, "jobClock");
             return this;
         }
 

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.OrderKpi;
+import io.orderkpi.core.analytics.Analytics;
 import io.orderkpi.core.notifier.LogNotifier;
 import io.orderkpi.server.http.ApiServer;
 import io.orderkpi.server.http.Router;
@@ -17,6 +18,7 @@ import io.orderkpi.server.routes.AnalyticsRoutes;
 import io.orderkpi.server.routes.DashboardRoutes;
 import io.orderkpi.server.routes.HealthRoutes;
 import java.net.URI;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -45,6 +47,7 @@ public final class OrderKpiServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final JvmGcMetrics gcMetrics;
     private final NotifierWiring notifiers;
+    private final StoreWiring stores;
     private final OrderKpi kpi;
     private final BackgroundJobs jobs;
     private final ServerState state = new ServerState();
@@ -74,9 +77,9 @@ public final class OrderKpiServer implements AutoCloseable {
         new UptimeMetrics().bindTo(meters);
         long seed = config.simSeed().orElseGet(() -> new SplittableRandom().nextLong());
         this.notifiers = NotifierWiring.from(config);
-        LOG.info("Stores: in-memory records, KPIs and queue (data lives only as long as this process);"
-                + " notifications: {}", config.isDemo() ? "log and a demo channel that fails now and then (demo mode)"
-                        : notifiers.describe());
+        this.stores = StoreWiring.from(config);
+        LOG.info("Stores: {}; notifications: {}", stores.describe(),
+                config.isDemo() ? "log and a demo channel that fails now and then (demo mode)" : notifiers.describe());
         OrderKpi.Builder builder = OrderKpi.builder()
                 .workers(config.workers())
                 .jobAttempts(config.jobAttempts())
@@ -94,7 +97,18 @@ public final class OrderKpiServer implements AutoCloseable {
         } else {
             notifiers.notifiers().forEach(builder::notifier);
         }
-        this.kpi = builder.build();
+        stores.applyTo(builder);
+        try {
+            this.kpi = builder.build();
+        } catch (RuntimeException e) {
+            stores.close();
+            notifiers.close();
+            gcMetrics.close();
+            throw e;
+        }
+        if (stores.kpisNeedRebuild()) {
+            rebuildRetainedDays(kpi, config);
+        }
         this.jobs = new BackgroundJobs(kpi.clock());
         ServerContext context = new ServerContext(kpi, config, meters, jobs, state, notifiers);
         this.router = new Router();
@@ -105,6 +119,7 @@ public final class OrderKpiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             jobs.close();
             kpi.close();
+            stores.close();
             notifiers.close();
             gcMetrics.close();
             throw e;
@@ -118,6 +133,20 @@ public final class OrderKpiServer implements AutoCloseable {
         } else {
             this.trickle = null;
         }
+    }
+
+    /**
+     * With durable records and in-memory KPIs, a restart would show empty days: the retained days
+     * (the retention period, at most the longest range a backfill takes) are rebuilt from the
+     * records first (SPEC §8).
+     */
+    private static void rebuildRetainedDays(OrderKpi kpi, ServerConfig config) {
+        LocalDate today = LocalDate.now(kpi.clock().withZone(config.zone()));
+        long days = config.retention().isZero() ? Analytics.MAX_RANGE_DAYS
+                : Math.min(config.retention().toDays(), Analytics.MAX_RANGE_DAYS);
+        LocalDate from = today.minusDays(Math.max(days, 1) - 1);
+        int rebuilt = kpi.analytics().backfill(from, today, true);
+        LOG.info("KPIs are kept in memory: rebuilt {} day(s) from {} to {} from the records", rebuilt, from, today);
     }
 
     /**
@@ -206,7 +235,8 @@ public final class OrderKpiServer implements AutoCloseable {
             api.close();
             jobs.close();
             kpi.close();
-            // After the facade: its workers may still be sending mail during the grace period.
+            // After the facade: its workers may still be sending mail, or writing, during the grace period.
+            stores.close();
             notifiers.close();
             gcMetrics.close();
             meters.close();

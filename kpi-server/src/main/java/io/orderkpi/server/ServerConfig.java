@@ -39,9 +39,9 @@ import java.util.stream.Collectors;
  * configuration table of {@code docs/deploy.md} ({@link #documentationTable()}). Adding a key is
  * adding its row (and a name constant if code refers to it); a typed accessor is optional.
  *
- * <p>The MySQL and Redis keys are parsed and validated, but this version has only the in-memory
- * stores: {@link #requireServable()} refuses a configuration that asks for more, rather than
- * silently ignoring it. The SMTP keys are read by {@link EmailChannelConfig} into {@link #email()}.
+ * <p>The stores follow the keys: MySQL records with {@code ORDERKPI_MYSQL_URL}, Redis KPIs with
+ * {@code ORDERKPI_REDIS_URL} (which needs MySQL), the job store by {@link #queue()}. The SMTP keys
+ * are read by {@link EmailChannelConfig} into {@link #email()}.
  */
 public final class ServerConfig {
 
@@ -105,13 +105,13 @@ public final class ServerConfig {
             key(API_TOKEN, NONE, ServerConfig::token, Secrecy.SECRET, null, "bearer token of every endpoint but `GET /health`, `/` and `/assets/*`; at least 16 printable characters"),
             key(READ_TOKEN, NONE, ServerConfig::token, Secrecy.SECRET, null, "bearer token that opens GETs only (403 on changes); needs the API token"),
             key(PUBLIC_ANALYTICS, "false", ServerConfig::bool, "`true` opens the analytics GETs without a token"),
-            key(MYSQL_URL, NONE, ServerConfig::jdbcUrl, Secrecy.URL, null, "JDBC URL of the MySQL record store; refused at start in this version"),
+            key(MYSQL_URL, NONE, ServerConfig::jdbcUrl, Secrecy.URL, null, "JDBC URL of the MySQL record store (`jdbc:mysql://127.0.0.1:3306/orderkpi`); without it records live in memory"),
             key(MYSQL_USER, NONE, ServerConfig::text, "MySQL user"),
             key(MYSQL_PASSWORD, NONE, ServerConfig::text, Secrecy.SECRET, null, "MySQL password"),
             key(MYSQL_MIGRATE, "auto", oneOf("auto", "validate", "off"), "schema at start: auto, validate or off"),
-            key(REDIS_URL, NONE, ServerConfig::redisUri, Secrecy.URL, null, "Redis URI (needs MySQL); refused at start in this version"),
+            key(REDIS_URL, NONE, ServerConfig::redisUri, Secrecy.URL, null, "Redis URI for the KPIs (`redis://127.0.0.1:6379/0`, `rediss://` for TLS); needs MySQL; without it KPIs live in memory"),
             key(REDIS_PREFIX, "okpi", ServerConfig::text, "prefix of every Redis key"),
-            key(QUEUE, "memory", oneOf("memory", "redis", "mysql"), "job queue back-end: memory, redis or mysql; only memory runs in this version"),
+            key(QUEUE, NONE, oneOf("memory", "redis", "mysql"), Secrecy.PLAIN, "redis with a Redis URL, else mysql with a MySQL URL, else memory", "job store: memory, redis or mysql"),
             key(WORKERS, "8", ints(4, 1_024, "not a worker count from 4 (one per queue) to 1024"), "queue worker threads (4 to 1024, at least one per queue); `serve --workers`"),
             key(JOB_ATTEMPTS, "3", ints(1, 100, "not a number of attempts from 1 to 100"), "attempts of a job before it is listed as failed"),
             key(CLAIM_IDLE_SECONDS, "60", seconds(1, 86_400), "the lease of a claimed job: workers extend it while a job runs, and a crashed process's jobs are claimed by another this long after its last extension; the outbox relay's delivery leases last as long"),
@@ -268,7 +268,7 @@ public final class ServerConfig {
         Map<String, String> copy = new LinkedHashMap<>(values);
         copy.put(MYSQL_URL, NONE);
         copy.put(REDIS_URL, NONE);
-        copy.put(QUEUE, "memory");
+        copy.put(QUEUE, NONE);
         copy.put(NOTIFY_CHANNELS, "log");
         return new ServerConfig(copy, count);
     }
@@ -284,20 +284,11 @@ public final class ServerConfig {
     }
 
     /**
-     * Checks what only serving needs: the back-ends of this version and a safe bind address.
+     * Checks what only serving needs: a safe bind address.
      *
-     * @throws ConfigException when the configuration asks for a back-end this version lacks, or
-     *         binds a non-loopback address without a token
+     * @throws ConfigException when the configuration binds a non-loopback address without a token
      */
     public void requireServable() {
-        if (mysqlUrl().isPresent()) {
-            throw new ConfigException(MYSQL_URL + ": the MySQL back-end is not available in this version;"
-                    + " unset it to run on in-memory stores");
-        }
-        if (optional(REDIS_URL, URI.class).isPresent()) {
-            throw new ConfigException(REDIS_URL + ": the Redis back-end is not available in this version;"
-                    + " unset it to run on in-memory stores");
-        }
         if (apiToken().isEmpty() && !isLoopback(bind())) {
             throw new ConfigException(BIND + ": refusing to listen on non-loopback address '" + bind()
                     + "' without " + API_TOKEN + "; set a token or bind 127.0.0.1");
@@ -373,8 +364,27 @@ public final class ServerConfig {
         return value(PUBLIC_ANALYTICS, Boolean.class);
     }
 
+    /** The job store: as configured, else Redis when a Redis URL is set, else MySQL when a MySQL URL is, else memory. */
     public String queue() {
-        return value(QUEUE, String.class);
+        return optional(QUEUE, String.class).orElseGet(() -> redisUrl().isPresent() ? "redis"
+                : mysqlUrl().isPresent() ? "mysql" : "memory");
+    }
+
+    /** The Redis URI of the KPI store (and job store), when one is configured. */
+    public Optional<URI> redisUrl() {
+        return optional(REDIS_URL, URI.class);
+    }
+
+    public String redisPrefix() {
+        return value(REDIS_PREFIX, String.class);
+    }
+
+    public Optional<String> mysqlUser() {
+        return optional(MYSQL_USER, String.class);
+    }
+
+    public Optional<String> mysqlPassword() {
+        return optional(MYSQL_PASSWORD, String.class);
     }
 
     /** The JDBC URL of the MySQL record store, when one is configured. */
@@ -653,7 +663,7 @@ public final class ServerConfig {
     }
 
     private static String jdbcUrl(String url) {
-        if (!url.startsWith("jdbc:mysql://") && !url.startsWith("jdbc:mariadb://")) {
+        if (!url.startsWith("jdbc:mysql://")) {
             throw new IllegalArgumentException("not a JDBC URL such as jdbc:mysql://127.0.0.1:3306/orderkpi");
         }
         return url;

@@ -113,17 +113,22 @@ class ServerConfigTest {
     }
 
     @Test
-    void aConfiguredBackEndOfALaterVersionStopsStartUp() {
+    void theJobStoreFollowsTheStoresUnlessNamedAndTheDemoIgnoresThem() {
         ServerConfig mysql = ServerConfig.load(Map.of("ORDERKPI_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/orderkpi"), dir);
         ServerConfig both = ServerConfig.load(Map.of("ORDERKPI_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/orderkpi",
                 "ORDERKPI_REDIS_URL", "redis://127.0.0.1:6379/0"), dir);
 
-        assertThatThrownBy(() -> OrderKpiServer.start(mysql)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("ORDERKPI_MYSQL_URL: the MySQL back-end is not available in this version");
-        assertThatThrownBy(() -> OrderKpiServer.start(both)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("ORDERKPI_MYSQL_URL: the MySQL back-end is not available");
-        assertThat(mysql.withDemoOrders(10).isDemo()).isTrue();
-        mysql.withDemoOrders(10).requireServable();
+        assertThat(ServerConfig.load(Map.of(), dir).queue()).isEqualTo("memory");
+        assertThat(mysql.queue()).isEqualTo("mysql");
+        assertThat(both.queue()).isEqualTo("redis");
+        assertThat(both.with(ServerConfig.QUEUE, "mysql").queue()).isEqualTo("mysql");
+        assertThat(both.with(ServerConfig.QUEUE, "memory").queue()).isEqualTo("memory");
+        ServerConfig demo = both.withDemoOrders(10);
+        assertThat(demo.isDemo()).isTrue();
+        assertThat(demo.mysqlUrl()).isEmpty();
+        assertThat(demo.redisUrl()).isEmpty();
+        assertThat(demo.queue()).isEqualTo("memory");
+        demo.requireServable();
     }
 
     @Test

@@ -1,12 +1,18 @@
 package io.orderkpi.server.cli;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.orderkpi.core.lang.StoreUnavailableException;
+import io.orderkpi.mysql.MySqlDataSources;
+import io.orderkpi.mysql.MySqlSchema;
+import io.orderkpi.mysql.SchemaMigration;
+import io.orderkpi.server.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code orderkpi db migrate}: creates or updates the MySQL schema. This version stores records in
- * memory only (the MySQL store comes with kpi-mysql), so the command says so and fails, rather
- * than pretending to have migrated something.
+ * {@code orderkpi db migrate}: creates or updates the MySQL schema of {@code ORDERKPI_MYSQL_URL}
+ * (Flyway), for operators who start the server with {@code ORDERKPI_MYSQL_MIGRATE=validate} or
+ * {@code off}.
  */
 @Command(name = "db", mixinStandardHelpOptions = true, description = "Database commands (MySQL).",
         subcommands = {DbCommand.Migrate.class})
@@ -32,8 +38,15 @@ final class DbCommand implements Runnable {
                 throw new CliException("ORDERKPI_MYSQL_URL is not set: db migrate creates or updates the schema "
                         + "of that MySQL database");
             }
-            throw new CliException("This version keeps records in memory only; the MySQL store (kpi-mysql) and "
-                    + "its migrations are not available yet");
+            ServerConfig config = cli.config();
+            try (HikariDataSource pool = MySqlDataSources.pool(config.mysqlUrl().get(),
+                    config.mysqlUser().orElse(null), config.mysqlPassword().orElse(null))) {
+                int applied = MySqlSchema.apply(pool, SchemaMigration.AUTO);
+                System.out.println(applied == 0 ? "The schema is up to date."
+                        : "Applied " + applied + " migration(s); the schema is up to date.");
+            } catch (StoreUnavailableException e) {
+                throw new CliException("db migrate: " + e.getMessage());
+            }
         }
     }
 }

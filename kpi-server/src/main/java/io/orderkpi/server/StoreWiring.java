@@ -1,0 +1,148 @@
+package io.orderkpi.server;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.orderkpi.core.OrderKpi;
+import io.orderkpi.core.spi.JobStore;
+import io.orderkpi.core.spi.KpiStore;
+import io.orderkpi.core.spi.Lease;
+import io.orderkpi.core.spi.RecordStore;
+import io.orderkpi.mysql.MySqlDataSources;
+import io.orderkpi.mysql.MySqlJobStore;
+import io.orderkpi.mysql.MySqlLease;
+import io.orderkpi.mysql.MySqlRecordStore;
+import io.orderkpi.mysql.SchemaMigration;
+import io.orderkpi.redis.RedisJobStore;
+import io.orderkpi.redis.RedisKpiStore;
+import io.orderkpi.redis.RedisLease;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stores the configuration asks for (SPEC §8, §9): records in MySQL with
+ * {@code ORDERKPI_MYSQL_URL}, KPIs in Redis with {@code ORDERKPI_REDIS_URL}, the job store named by
+ * {@link ServerConfig#queue()}, and the relay's lease on the shared back-end (Redis, else MySQL);
+ * everything in memory by default. It owns the connections it opens and closes them after the
+ * facade, which leaves stores it was given open.
+ */
+final class StoreWiring implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreWiring.class);
+
+    private final Optional<RecordStore> records;
+    private final Optional<KpiStore> kpis;
+    private final Optional<JobStore> jobs;
+    private final Optional<Lease> lease;
+    private final Optional<Clock> jobClock;
+    private final String description;
+    private final Deque<AutoCloseable> owned;
+
+    private StoreWiring(Optional<RecordStore> records, Optional<KpiStore> kpis, Optional<JobStore> jobs,
+            Optional<Lease> lease, Optional<Clock> jobClock, String description, Deque<AutoCloseable> owned) {
+        this.records = records;
+        this.kpis = kpis;
+        this.jobs = jobs;
+        this.lease = lease;
+        this.jobClock = jobClock;
+        this.description = description;
+        this.owned = owned;
+    }
+
+    /**
+     * Opens the configured stores. A database that is down does not stop this (the stores report
+     * it per call, and the facade's start names it); a schema that cannot be brought to the current
+     * version with {@code ORDERKPI_MYSQL_MIGRATE} does.
+     */
+    static StoreWiring from(ServerConfig config) {
+        Deque<AutoCloseable> owned = new ArrayDeque<>();
+        try {
+            return open(config, owned);
+        } catch (RuntimeException e) {
+            closeAll(owned);
+            throw e;
+        }
+    }
+
+    private static StoreWiring open(ServerConfig config, Deque<AutoCloseable> owned) {
+        Optional<RecordStore> records = Optional.empty();
+        Optional<Lease> lease = Optional.empty();
+        Optional<JobStore> jobs = Optional.empty();
+        Optional<KpiStore> kpis = Optional.empty();
+        Optional<Clock> jobClock = Optional.empty();
+        HikariDataSource pool = null;
+        if (config.mysqlUrl().isPresent()) {
+            pool = MySqlDataSources.pool(config.mysqlUrl().get(), config.mysqlUser().orElse(null),
+                    config.mysqlPassword().orElse(null));
+            owned.push(pool);
+            SchemaMigration migration = SchemaMigration.valueOf(config.mysqlMigrate().toUpperCase(Locale.ROOT));
+            records = Optional.of(MySqlRecordStore.on(pool, Clock.systemUTC(), migration));
+            lease = Optional.of(MySqlLease.on(pool, migration));
+            if ("mysql".equals(config.queue())) {
+                jobs = Optional.of(MySqlJobStore.on(pool, Clock.systemUTC(), migration));
+            }
+        }
+        if (config.redisUrl().isPresent()) {
+            String uri = config.redisUrl().get().toString();
+            String prefix = config.redisPrefix();
+            RedisKpiStore kpiStore = RedisKpiStore.builder().uri(uri).prefix(prefix).retention(config.retention())
+                    .build();
+            owned.push(kpiStore);
+            kpis = Optional.of(kpiStore);
+            RedisLease redisLease = RedisLease.builder().uri(uri).prefix(prefix).build();
+            owned.push(redisLease);
+            lease = Optional.of(redisLease);
+            if ("redis".equals(config.queue())) {
+                RedisJobStore jobStore = RedisJobStore.builder().uri(uri).prefix(prefix).build();
+                owned.push(jobStore);
+                jobs = Optional.of(jobStore);
+                // The engines extend leases by the store's clock (the Redis server's), as every process does.
+                jobClock = Optional.of(jobStore.clock());
+            }
+        }
+        String description = (records.isPresent() ? "MySQL records (" + Redaction.url(config.mysqlUrl().get()) + ")"
+                : "in-memory records") + ", " + (kpis.isPresent()
+                        ? "Redis KPIs (" + Redaction.url(config.redisUrl().get().toString()) + ")" : "in-memory KPIs")
+                + ", " + config.queue() + " job store";
+        return new StoreWiring(records, kpis, jobs, lease, jobClock, description, owned);
+    }
+
+    /** Gives the facade the stores that are not in memory. */
+    void applyTo(OrderKpi.Builder builder) {
+        records.ifPresent(builder::records);
+        kpis.ifPresent(builder::kpis);
+        jobs.ifPresent(builder::jobs);
+        lease.ifPresent(builder::lease);
+        jobClock.ifPresent(builder::jobClock);
+    }
+
+    /** Durable records with KPIs in memory: the KPIs must be rebuilt from the records at start. */
+    boolean kpisNeedRebuild() {
+        return records.isPresent() && kpis.isEmpty();
+    }
+
+    /** One line for the start-up log. */
+    String describe() {
+        return description;
+    }
+
+    /** Closes the connections this wiring opened, newest first. */
+    @Override
+    public void close() {
+        closeAll(owned);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> owned) {
+        while (!owned.isEmpty()) {
+            AutoCloseable resource = owned.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -39,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -93,6 +94,9 @@ public final class OrderKpi implements AutoCloseable {
     private final OutboxRelay relay;
     private final Duration shutdownGrace;
     private final Duration historyRetention;
+    /** Polls the KPI store for a data loss (a Redis restarted without persistence) and rebuilds. */
+    private final ScheduledExecutorService kpiWatch;
+    private final Duration retention;
     /** Runs the history retention; null when it keeps everything. */
     private final ScheduledExecutorService purger;
     private final List<AutoCloseable> owned;
@@ -156,6 +160,10 @@ public final class OrderKpi implements AutoCloseable {
             if (purger != null) {
                 started.push(purger::shutdownNow);
             }
+            this.retention = b.retention;
+            startStep("checking the KPI store for lost data", this::recoverLostKpisLogged);
+            this.kpiWatch = startKpiWatch(b.kpiWatchInterval);
+            started.push(kpiWatch::shutdownNow);
             SweepReport sweep = startStep("sweeping unfinished work from the record store", this::sweep);
             LOG.info("OrderKPI started (node {}, zone {}, currency {}); sweep queued {} order(s), {} import(s), "
                     + "{} refund(s), {} notification(s)", b.nodeId, zone, b.currency, sweep.orders(), sweep.imports(),
@@ -214,6 +222,37 @@ public final class OrderKpi implements AutoCloseable {
         });
         executor.scheduleWithFixedDelay(this::purgeHistoryLogged, 1, 60, TimeUnit.MINUTES);
         return executor;
+    }
+
+    private ScheduledExecutorService startKpiWatch(Duration interval) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "okpi-kpi-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = interval.toMillis();
+        executor.scheduleWithFixedDelay(this::recoverLostKpisQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        return executor;
+    }
+
+    /**
+     * Rebuilds the retained days (the KPI retention, at most the longest backfill range) when the
+     * KPI store lost its data: at start, and every few seconds while running.
+     */
+    private void recoverLostKpisLogged() {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
+        long days = retention.isZero() ? Analytics.MAX_RANGE_DAYS
+                : Math.max(1, Math.min(retention.toDays(), Analytics.MAX_RANGE_DAYS));
+        analytics.recoverLostData(today.minusDays(days - 1), today);
+    }
+
+    /** A throwing run would cancel the schedule; an unreachable store is retried at the next run. */
+    private void recoverLostKpisQuietly() {
+        try {
+            recoverLostKpisLogged();
+        } catch (RuntimeException e) {
+            LOG.debug("Checking the KPI store for lost data failed, trying again: {}", e.toString());
+        }
     }
 
     /** A throwing run would cancel the schedule: log it and try again at the next run. */
@@ -384,6 +423,7 @@ public final class OrderKpi implements AutoCloseable {
             // A run in progress is one store call per kind: let it finish rather than interrupt it.
             purger.shutdown();
         }
+        kpiWatch.shutdownNow();
         importer.close();
         // The relay stops first: a subscriber that queues work (notifications) must not hit a
         // queue that is shutting down. Events of jobs that finish during the grace period stay
@@ -414,6 +454,7 @@ public final class OrderKpi implements AutoCloseable {
         if (purger != null) {
             purger.shutdownNow();
         }
+        kpiWatch.shutdownNow();
         importer.halt();
         relay.halt();
         workers.halt();
@@ -430,6 +471,7 @@ public final class OrderKpi implements AutoCloseable {
         private JobStore jobs;
         private Duration jobLease = Duration.ofSeconds(60);
         private Clock jobClock = Clock.systemUTC();
+        private Duration kpiWatchInterval = Duration.ofSeconds(5);
         private Duration importHeartbeat = Duration.ofSeconds(5);
         private Duration importOwnerTimeout = Duration.ofSeconds(30);
         private StockService stock;
@@ -615,6 +657,19 @@ public final class OrderKpi implements AutoCloseable {
          */
         public Builder relayRetry(RetryPolicy value) {
             this.relayRetry = Objects.requireNonNull(value, "relayRetry");
+            return this;
+        }
+
+        /**
+         * How often the KPI store is asked whether it lost its data (default 5 s); a loss rebuilds
+         * the retained days from the records.
+         */
+        public Builder kpiWatchInterval(Duration value) {
+            Objects.requireNonNull(value, "kpiWatchInterval");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("kpiWatchInterval must be positive: " + value);
+            }
+            this.kpiWatchInterval = value;
             return this;
         }
 

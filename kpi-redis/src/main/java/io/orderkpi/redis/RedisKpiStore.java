@@ -417,6 +417,16 @@ public final class RedisKpiStore implements KpiStore {
     }
 
     @Override
+    public Optional<String> dataLoss() {
+        return detectDataLoss().map(DataLoss::token);
+    }
+
+    @Override
+    public boolean rebuiltAfter(String token) {
+        return rebuildCompleted(new DataLoss(token, false));
+    }
+
+    @Override
     public void close() {
         link.close();
     }

@@ -141,7 +141,7 @@ public final class OrderKpiServer implements AutoCloseable {
      * records first (SPEC §8).
      */
     private static void rebuildRetainedDays(OrderKpi kpi, ServerConfig config) {
-        LocalDate today = LocalDate.now(kpi.clock().withZone(config.zone()));
+        LocalDate today = LocalDate.ofInstant(kpi.clock().instant(), config.zone());
         long days = config.retention().isZero() ? Analytics.MAX_RANGE_DAYS
                 : Math.min(config.retention().toDays(), Analytics.MAX_RANGE_DAYS);
         LocalDate from = today.minusDays(Math.max(days, 1) - 1);

@@ -188,6 +188,33 @@ public final class Analytics implements EventSubscriber {
      * {@code force} every day, replacing (never adding to) what was there. With {@code force} the
      * configured zone becomes the data's zone. Returns the number of days rebuilt.
      */
+    /**
+     * Rebuilds {@code [from, to]} from the records when the KPI store reports that it lost its data
+     * ({@link KpiStore#dataLoss()}): the zone again, every day of the range replaced, and the
+     * events recorded since the rebuild began replayed onto it, so no fact is lost or doubled.
+     * Repeats when the data was lost again during the rebuild.
+     *
+     * @return whether a loss was found (and rebuilt)
+     */
+    public boolean recoverLostData(LocalDate from, LocalDate to) {
+        Optional<String> loss = kpis.dataLoss();
+        if (loss.isEmpty()) {
+            return false;
+        }
+        for (int attempt = 1; loss.isPresent(); attempt++) {
+            LOG.warn("The KPI store lost its data ({}); rebuilding {}..{} from the records (attempt {})", loss.get(),
+                    from, to, attempt);
+            kpis.setZone(zone);
+            backfill(from, to, true);
+            if (kpis.rebuiltAfter(loss.get())) {
+                LOG.info("KPI store rebuilt after its data loss");
+                return true;
+            }
+            loss = kpis.dataLoss();
+        }
+        return true;
+    }
+
     public int backfill(LocalDate from, LocalDate to, boolean force) {
         checkRange(from, to);
         rebuildLock.writeLock().lock();

@@ -125,6 +125,28 @@ public interface KpiStore extends AutoCloseable {
     /** Records the zone the days are computed in; kept until changed, whatever the retention. */
     void setZone(ZoneId zone);
 
+    /**
+     * Whether the back-end lost the data it held (a restart without persistence, a flush, a
+     * failover to an empty replica) since the last rebuild: then every retained day must be rebuilt
+     * from the records. Answers a token naming the loss, the same to every process until
+     * {@link #rebuiltAfter} is called with it; empty while the data is intact. A store that cannot
+     * lose its data on its own (memory) is always intact. Cheap: it is polled every few seconds.
+     */
+    default Optional<String> dataLoss() {
+        return Optional.empty();
+    }
+
+    /**
+     * Marks the rebuild after the loss {@code token} complete, unless the data was lost again
+     * meanwhile.
+     *
+     * @return true when the store is marked intact; false when it lost its data again (rebuild
+     *         again)
+     */
+    default boolean rebuiltAfter(String token) {
+        return true;
+    }
+
     /** Releases connections or threads the store holds. Idempotent. */
     @Override
     void close();

@@ -42,7 +42,7 @@ final class DbCommand implements Runnable {
             try (HikariDataSource pool = MySqlDataSources.pool(config.mysqlUrl().get(),
                     config.mysqlUser().orElse(null), config.mysqlPassword().orElse(null))) {
                 int applied = MySqlSchema.apply(pool, SchemaMigration.AUTO);
-                System.out.println(applied == 0 ? "The schema is up to date."
+                cli.out().println(applied == 0 ? "The schema is up to date."
                         : "Applied " + applied + " migration(s); the schema is up to date.");
             } catch (StoreUnavailableException e) {
                 throw new CliException("db migrate: " + e.getMessage());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.TestServers;
 import io.orderkpi.server.http.Json;
+import io.orderkpi.testkit.MySqlServerExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,10 +21,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line, run in-process. */
 class OrderKpiCliTest {
+
+    @RegisterExtension
+    static final MySqlServerExtension MYSQL = MySqlServerExtension.create();
 
     @TempDir
     Path dir;
@@ -78,15 +83,27 @@ class OrderKpiCliTest {
     }
 
     @Test
-    void dbMigrateSaysWhatItNeedsAndThatMysqlIsNotAvailableYet() {
+    void dbMigrateSaysWhatItNeedsAndWhyTheDatabaseCannotBeReached() {
         assertThat(cli(Map.of()).execute("db", "migrate")).isEqualTo(1);
         assertThat(err.toString()).startsWith("error: ORDERKPI_MYSQL_URL is not set").hasLineCount(1);
 
         err.getBuffer().setLength(0);
-        assertThat(cli(Map.of("ORDERKPI_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/orderkpi")).execute("db", "migrate"))
-                .isEqualTo(1);
-        assertThat(err.toString()).contains("in memory only").contains("not available yet").hasLineCount(1);
+        assertThat(cli(Map.of("ORDERKPI_MYSQL_URL", "jdbc:mysql://127.0.0.1:1/orderkpi?password=dbpass1"))
+                .execute("db", "migrate")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: db migrate: MySQL unavailable").hasLineCount(1)
+                .doesNotContain("dbpass1");
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void dbMigrateCreatesTheSchemaAndThenFindsItUpToDate() {
+        String url = MYSQL.newDatabase();
+
+        assertThat(cli(Map.of("ORDERKPI_MYSQL_URL", url)).execute("db", "migrate")).isZero();
+        assertThat(out.toString()).startsWith("Applied ").contains("the schema is up to date");
+        out.getBuffer().setLength(0);
+        assertThat(cli(Map.of("ORDERKPI_MYSQL_URL", url)).execute("db", "migrate")).isZero();
+        assertThat(out.toString()).isEqualTo("The schema is up to date." + System.lineSeparator());
     }
 
     @Test
@@ -119,15 +136,15 @@ class OrderKpiCliTest {
 
     @Test
     void configPrintAndStartUpErrorsNeverShowAPasswordInsideAUrl() {
-        Map<String, String> env = Map.of("ORDERKPI_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/okpi?password=dbpass1",
+        Map<String, String> env = Map.of("ORDERKPI_MYSQL_URL", "jdbc:mysql://127.0.0.1:1/okpi?password=dbpass1",
                 "ORDERKPI_REDIS_URL", "redis://:redispass@127.0.0.1:6379/0");
 
         assertThat(cli(env).execute("config", "print")).isZero();
         assertThat(cli(env).execute("serve", "--port", "0")).isEqualTo(1);
 
-        assertThat(out.toString()).contains("ORDERKPI_MYSQL_URL=jdbc:mysql://127.0.0.1:3306/okpi?password=****\n",
+        assertThat(out.toString()).contains("ORDERKPI_MYSQL_URL=jdbc:mysql://127.0.0.1:1/okpi?password=****\n",
                 "ORDERKPI_REDIS_URL=redis://:****@127.0.0.1:6379/0\n");
-        assertThat(err.toString()).startsWith("error: ORDERKPI_MYSQL_URL: the MySQL back-end is not available");
+        assertThat(err.toString()).startsWith("error: ").hasLineCount(1);
         assertThat(out.toString() + err.toString()).doesNotContain("dbpass1", "redispass");
     }
 

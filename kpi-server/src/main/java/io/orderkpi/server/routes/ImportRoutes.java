@@ -146,7 +146,7 @@ public final class ImportRoutes implements Routes {
                         }
                         writeCsvRow(writer, fields, line, row.reason());
                     } else {
-                        writeCsvRow(writer, notKept, line, row.reason() + "; the row itself is not kept, copy it "
+                        writeCsvRow(writer, notKept, line, row.reason() + "; the row itself is not kept: copy it "
                                 + "from line " + line + " of the file");
                     }
                 }

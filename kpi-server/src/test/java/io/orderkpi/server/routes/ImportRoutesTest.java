@@ -169,7 +169,7 @@ class ImportRoutesTest {
                 + "ML-2,C2,paid,1.00,P1,-1,1.00, \uD83D\uDE00 Zoë ,5,item1_quantity: must be greater than 0\r\n"
                 + "ML-4,C4,,,,,,,7,total_amount: required\r\n"
                 + ",,,,,,,,8,\"row: holds no value, only separators or spaces\"\r\n"
-                + ",,,,,,,,9,row: longer than 65536 bytes; the row itself is not kept, copy it from line 9 of the file\r\n"
+                + ",,,,,,,,9,row: longer than 65536 bytes; the row itself is not kept: copy it from line 9 of the file\r\n"
                 + "ML-6,C6,paid,0.00,P1,1,1.00," + "y".repeat(65_536 - 28) + ",10,total_amount: must be greater than 0\r\n");
 
         // The report is a CSV the importer reads: the rejected rows come back field for field.

@@ -1,5 +1,6 @@
 package io.orderkpi.mysql;
 
+import io.orderkpi.core.imports.CsvLine;
 import io.orderkpi.core.imports.ImportCounters;
 import io.orderkpi.core.imports.ImportRun;
 import io.orderkpi.core.imports.ImportState;
@@ -39,10 +40,10 @@ final class MySqlImports implements ImportRecords {
             try {
                 handle.createUpdate("INSERT INTO imports (import_id, source_name, sha256, state, dry_run, "
                         + "process_orders, chunk_size, started_at, rows_read, imported, skipped_existing, rejected, "
-                        + "chunks_applied, chunks_total, source, error, created_at, updated_at, finished_at) VALUES "
+                        + "chunks_applied, chunks_total, source, error, created_at, updated_at, finished_at, header_csv) VALUES "
                         + "(:importId, :sourceName, :sha256, :state, :dryRun, :processOrders, :chunkSize, :startedAt, "
                         + ":rowsRead, :imported, :skippedExisting, :rejected, :chunksApplied, :chunksTotal, :source, "
-                        + ":error, :createdAt, :updatedAt, :finishedAt)")
+                        + ":error, :createdAt, :updatedAt, :finishedAt, :headerCsv)")
                         .bind("importId", run.importId())
                         .bind("sourceName", run.sourceName())
                         .bind("sha256", run.sha256())
@@ -52,6 +53,7 @@ final class MySqlImports implements ImportRecords {
                         .bind("startedAt", Db.at(run.startedAt()))
                         .bind("source", run.source())
                         .bind("createdAt", Db.at(run.createdAt()))
+                        .bind("headerCsv", CsvLine.join(run.header()))
                         .bindMap(progress(run))
                         .execute();
             } catch (JdbiException e) {
@@ -110,13 +112,14 @@ final class MySqlImports implements ImportRecords {
         long next = handle.createQuery("SELECT COALESCE(MAX(row_no) + 1, 0) FROM import_rejected_rows "
                 + "WHERE import_id = :importId").bind("importId", importId).mapTo(Long.class).one();
         PreparedBatch batch = handle.prepareBatch("INSERT INTO import_rejected_rows (import_id, row_no, line, "
-                + "order_number, reason) VALUES (:importId, :rowNo, :line, :orderNumber, :reason)");
+                + "order_number, reason, row_csv) VALUES (:importId, :rowNo, :line, :orderNumber, :reason, :rowCsv)");
         for (RejectedRow row : rows) {
             batch.bind("importId", importId)
                     .bind("rowNo", next++)
                     .bind("line", row.line())
                     .bind("orderNumber", row.orderNumber())
                     .bind("reason", row.reason())
+                    .bind("rowCsv", CsvLine.join(row.fields()))
                     .add();
         }
         batch.execute();
@@ -252,11 +255,11 @@ final class MySqlImports implements ImportRecords {
         if (offset < 0 || limit < 0) {
             throw new IllegalArgumentException("offset and limit must be >= 0: " + offset + ", " + limit);
         }
-        return db.read(handle -> handle.createQuery("SELECT line, order_number, reason FROM import_rejected_rows "
+        return db.read(handle -> handle.createQuery("SELECT line, order_number, reason, row_csv FROM import_rejected_rows "
                 + "WHERE import_id = :importId AND row_no >= :offset ORDER BY row_no LIMIT :limit")
                 .bind("importId", importId).bind("offset", offset).bind("limit", limit)
                 .map((row, context) -> new RejectedRow(row.getLong("line"), row.getString("order_number"),
-                        row.getString("reason")))
+                        row.getString("reason"), Rows.csvLine(row, "row_csv")))
                 .list());
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.OutboxEvent;
+import io.orderkpi.core.imports.CsvLine;
 import io.orderkpi.core.imports.ImportCounters;
 import io.orderkpi.core.imports.ImportRun;
 import io.orderkpi.core.imports.ImportState;
@@ -36,7 +37,7 @@ final class Rows {
 
     static final String IMPORT_COLUMNS = "import_id, source_name, sha256, state, dry_run, process_orders, chunk_size, "
             + "started_at, rows_read, imported, skipped_existing, rejected, chunks_applied, chunks_total, source, "
-            + "error, created_at, updated_at, finished_at, owner, heartbeat_at, insertion";
+            + "error, created_at, updated_at, finished_at, owner, heartbeat_at, header_csv, insertion";
 
     static final String REFUND_COLUMNS = "refund_key, refund_id, order_id, customer_id, type, amount_cents, reason, "
             + "status, failure_reason, payment_reference, processed_at, created_at, updated_at";
@@ -85,7 +86,14 @@ final class Rows {
                         row.getLong("rejected")),
                 row.getLong("chunks_applied"), row.getLong("chunks_total"), row.getString("source"),
                 row.getString("error"), Db.requiredInstant(row, "created_at"), Db.requiredInstant(row, "updated_at"),
-                Db.instant(row, "finished_at"), row.getString("owner"), Db.instant(row, "heartbeat_at"));
+                Db.instant(row, "finished_at"), row.getString("owner"), Db.instant(row, "heartbeat_at"),
+                csvLine(row, "header_csv"));
+    }
+
+    /** The fields of a column holding a {@link CsvLine}; none when it is NULL (stored before V5). */
+    static List<String> csvLine(ResultSet row, String column) throws SQLException {
+        String line = row.getString(column);
+        return line == null ? List.of() : CsvLine.split(line);
     }
 
     static Refund refund(ResultSet row) throws SQLException {

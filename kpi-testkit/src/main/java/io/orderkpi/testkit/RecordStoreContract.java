@@ -911,6 +911,32 @@ public abstract class RecordStoreContract {
         }
 
         @Test
+        void keepsEachRejectedRecordExactlyAsTheFileHadIt() {
+            List<String> tricky = List.of(" R-1 ", "Smith, \"Jane\"", "line one\r\nline two\nthree", "",
+                    "\uD83D\uDE00 \u00e9", "\t");
+            List<String> wide = List.of("R-4", "x".repeat(65_000));
+            ImportRun run = imports().create(anImport().build());
+            insertChunk(aChunk(run, 0).startingAtLine(2)
+                    .withRejected("R-1", "total_amount: required", tricky)
+                    .withRejected("", "row: holds no value, only separators or spaces", List.of(""))
+                    .withRejected("", "row: longer than 65536 bytes")
+                    .withRejected("R-4", "customer_id: required", wide)
+                    .last().build());
+
+            assertThat(imports().rejectedRows(run.importId(), 0, 10)).containsExactly(
+                    new RejectedRow(2, "R-1", "total_amount: required", tricky),
+                    new RejectedRow(3, "", "row: holds no value, only separators or spaces", List.of("")),
+                    new RejectedRow(4, "", "row: longer than 65536 bytes"),
+                    new RejectedRow(5, "R-4", "customer_id: required", wide));
+
+            ImportRun dry = imports().create(anImport().dryRun().build());
+            imports().recordDryRunChunk(dry.importId(), 0, new ImportCounters(1, 0, 0, 1),
+                    List.of(new RejectedRow(2, "R-1", "total_amount: required", tricky)), true);
+            assertThat(imports().rejectedRows(dry.importId(), 0, 10))
+                    .containsExactly(new RejectedRow(2, "R-1", "total_amount: required", tricky));
+        }
+
+        @Test
         void aRedeliveredChunkChangesNothing() {
             ImportRun run = imports().create(anImport().build());
             ImportChunk chunk = aChunk(run, 0).withOrders(aNewOrder("A-1"))
@@ -2013,6 +2039,20 @@ public abstract class RecordStoreContract {
             assertThat(imports().get(theirs.importId())).contains(theirs);
             assertThat(imports().get(done.importId()).orElseThrow().heartbeatAt()).isEqualTo(t0);
             assertThat(imports().heartbeat("node-a", List.of(), later)).isEmpty();
+        }
+
+        @Test
+        void keepsTheHeaderOfTheFileThroughEveryChange() {
+            List<String> header = List.of(" Order_Number ", "customer_id", "note, \"free\"\r\nmore", "",
+                    "\uD83D\uDE00");
+            ImportRun run = imports().create(anImport().build().withHeader(header));
+
+            assertThat(run.header()).isEqualTo(header);
+            assertThat(imports().updateState(run.importId(), ImportState.QUEUED, ImportState.RUNNING, null))
+                    .get().extracting(ImportRun::header).isEqualTo(header);
+            insertChunk(aChunk(run, 0).withRejected("R-2", "customer_id: required", List.of("R-2", "")).last().build());
+            assertThat(imports().get(run.importId())).get().extracting(ImportRun::header).isEqualTo(header);
+            assertThat(imports().create(anImport().build()).header()).isEmpty();
         }
 
         @Test

@@ -144,7 +144,13 @@ public final class TestImports {
 
         /** A row the importer rejected, in its place among the chunk's records. */
         public ChunkBuilder withRejected(String orderNumber, String reason) {
-            records.add(new Rejected(orderNumber, reason));
+            records.add(new Rejected(orderNumber, reason, List.of()));
+            return this;
+        }
+
+        /** A rejected row with its record as the file had it. */
+        public ChunkBuilder withRejected(String orderNumber, String reason, List<String> fields) {
+            records.add(new Rejected(orderNumber, reason, fields));
             return this;
         }
 
@@ -162,14 +168,14 @@ public final class TestImports {
                 if (record instanceof NewOrder order) {
                     rows.add(new ImportChunk.Row(line, order));
                 } else if (record instanceof Rejected row) {
-                    rejected.add(new RejectedRow(line, row.orderNumber(), row.reason()));
+                    rejected.add(new RejectedRow(line, row.orderNumber(), row.reason(), row.fields()));
                 }
                 line++;
             }
             return new ImportChunk(importId, index, startLine, records.size(), rows, rejected, last);
         }
 
-        private record Rejected(String orderNumber, String reason) {
+        private record Rejected(String orderNumber, String reason, List<String> fields) {
         }
     }
 }

@@ -29,6 +29,7 @@ final class ChunkCodec {
     private static final String REJECTED = "R";
     private static final int ITEM_FIELDS = 5;
     private static final int ORDER_FIXED_FIELDS = 11;
+    private static final int REJECTED_FIXED_FIELDS = 4;
 
     private ChunkCodec() {
     }
@@ -63,7 +64,14 @@ final class ChunkCodec {
                 csv.writeRecord(fields);
             }
             for (RejectedRow rejected : chunk.rejected()) {
-                csv.writeRecord(REJECTED, Long.toString(rejected.line()), rejected.orderNumber(), rejected.reason());
+                // The record's own fields follow the reason; a row without them ends there.
+                fields.clear();
+                fields.add(REJECTED);
+                fields.add(Long.toString(rejected.line()));
+                fields.add(rejected.orderNumber());
+                fields.add(rejected.reason());
+                fields.addAll(rejected.fields());
+                csv.writeRecord(fields);
             }
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
@@ -91,8 +99,7 @@ final class ChunkCodec {
                 CsvRecord record = records.next();
                 switch (record.getField(0)) {
                     case ORDER -> orders.add(decodeOrder(record));
-                    case REJECTED -> rejected.add(new RejectedRow(Long.parseLong(record.getField(1)),
-                            record.getField(2), record.getField(3)));
+                    case REJECTED -> rejected.add(decodeRejected(record));
                     default -> throw new IllegalArgumentException("unknown chunk record " + record.getField(0));
                 }
             }
@@ -101,6 +108,15 @@ final class ChunkCodec {
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static RejectedRow decodeRejected(CsvRecord r) {
+        if (r.getFieldCount() < REJECTED_FIXED_FIELDS) {
+            throw new IllegalArgumentException("rejected record has " + r.getFieldCount() + " fields");
+        }
+        List<String> fields = r.getFields();
+        return new RejectedRow(Long.parseLong(r.getField(1)), r.getField(2), r.getField(3),
+                fields.subList(REJECTED_FIXED_FIELDS, fields.size()));
     }
 
     private static ImportChunk.Row decodeOrder(CsvRecord r) {

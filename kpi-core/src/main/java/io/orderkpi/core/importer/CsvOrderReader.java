@@ -16,6 +16,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 
@@ -68,11 +69,13 @@ public final class CsvOrderReader implements Iterator<ParsedRow>, Closeable {
     private final CloseableIterator<RecordCollector> records;
     private final RecordCollector collector;
     private final OrderRowValidator validator;
+    private final List<String> header;
     private @Nullable ParsedRow next;
     private @Nullable ImportRefusedException refusal;
 
     private CsvOrderReader(CsvReader<RecordCollector> csv, CloseableIterator<RecordCollector> records,
-            RecordCollector collector, OrderRowValidator validator) {
+            RecordCollector collector, OrderRowValidator validator, List<String> header) {
+        this.header = header;
         this.csv = csv;
         this.records = records;
         this.collector = collector;
@@ -120,13 +123,19 @@ public final class CsvOrderReader implements Iterator<ParsedRow>, Closeable {
                 throw new ImportRefusedException(
                         "Header row is longer than " + RecordCollector.MAX_ROW_BYTES + " bytes");
             }
-            CsvColumns columns = CsvColumns.of(collector.headerFields());
+            List<String> header = collector.headerFields();
+            CsvColumns columns = CsvColumns.of(header);
             collector.useColumns(columns);
-            return new CsvOrderReader(csv, records, collector, new OrderRowValidator(columns, settings));
+            return new CsvOrderReader(csv, records, collector, new OrderRowValidator(columns, settings), header);
         } catch (RuntimeException e) {
             closeQuietly(csv, e);
             throw e;
         }
+    }
+
+    /** The header's fields exactly as written (untrimmed): the header of a rejected-rows report. */
+    public List<String> header() {
+        return header;
     }
 
     /**

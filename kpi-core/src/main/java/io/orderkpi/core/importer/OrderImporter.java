@@ -190,10 +190,10 @@ public final class OrderImporter implements AutoCloseable {
             }
         }
         Instant now = clock.instant();
-        checkHeader(file.path(), now);
+        List<String> header = checkHeader(file.path(), now);
         ImportRun run = records.imports().create(ImportRun.queued(UUID.randomUUID().toString(), options.sourceName(),
                 file.sha256(), options.dryRun(), options.process() && !options.dryRun(), options.chunkSize(), now,
-                file.path().toString()).ownedBy(owner, now));
+                file.path().toString()).withHeader(header).ownedBy(owner, now));
         owned.add(run.importId());
         LOG.info("Import {} of {} ({} bytes, sha256 {}){} queued", run.importId(), run.sourceName(), file.bytes(),
                 file.sha256(), run.dryRun() ? " as a dry run" : "");
@@ -201,11 +201,11 @@ public final class OrderImporter implements AutoCloseable {
         return new ImportSubmission(run, false);
     }
 
-    private void checkHeader(Path file, Instant now) {
+    /** The file's header; opening reads and checks it, so an empty or header-less file is refused here. */
+    private List<String> checkHeader(Path file, Instant now) {
         try (InputStream in = Files.newInputStream(file);
                 CsvOrderReader reader = CsvOrderReader.open(in, settings(now))) {
-            // Opening reads and checks the header; an empty or header-less file is refused here.
-            Objects.requireNonNull(reader);
+            return reader.header();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

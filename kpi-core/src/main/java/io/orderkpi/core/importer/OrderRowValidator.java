@@ -53,7 +53,8 @@ final class OrderRowValidator {
         try {
             return new ParsedRow.Valid(record.line(), order(record, orderNumber));
         } catch (RowRejected rejected) {
-            return new ParsedRow.Rejected(new RejectedRow(record.line(), orderNumber, rejected.getMessage()));
+            return new ParsedRow.Rejected(new RejectedRow(record.line(), orderNumber, rejected.getMessage(),
+                    record.rawFields()));
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Receives the fields of one CSV record straight from FastCSV's parser buffer. Instead of a
  * {@code String} per field (FastCSV's default {@code CsvRecord}), it keeps only the columns an
- * order uses, already trimmed, and measures the record's UTF-8 size on the fly, so that a record
+ * order uses, already trimmed, plus the record's raw text in one reused buffer (turned into
+ * strings only for a rejected row, {@link #rawFields()}), and measures the record's UTF-8 size on the fly, so that a record
  * over the row limit costs no memory beyond the parser's buffer and is still read to its end.
  *
  * <p>One instance is reused for every record: the reader must finish with a record before it asks
@@ -26,6 +27,9 @@ final class RecordCollector extends CsvCallbackHandler<RecordCollector> {
     private boolean headerMode = true;
     private int[] slotOfField = new int[0];
     private String[] values = new String[0];
+    /** The data record's fields, untrimmed, back to back; {@code rawEnds[i]} is where field i ends. */
+    private final StringBuilder raw = new StringBuilder(256);
+    private int[] rawEnds = new int[16];
 
     private long line;
     private int fieldCount;
@@ -60,6 +64,23 @@ final class RecordCollector extends CsvCallbackHandler<RecordCollector> {
         return values[slot];
     }
 
+    /**
+     * The data record's fields exactly as read (unquoted, untrimmed); empty for a record over the
+     * row limit, which is not kept.
+     */
+    List<String> rawFields() {
+        if (oversized()) {
+            return List.of();
+        }
+        List<String> fields = new ArrayList<>(fieldCount);
+        int from = 0;
+        for (int i = 0; i < fieldCount; i++) {
+            fields.add(raw.substring(from, rawEnds[i]));
+            from = rawEnds[i];
+        }
+        return fields;
+    }
+
     /** The header's fields, untrimmed; only before {@link #useColumns}. */
     List<String> headerFields() {
         return List.copyOf(headerFields);
@@ -86,6 +107,7 @@ final class RecordCollector extends CsvCallbackHandler<RecordCollector> {
             headerFields.clear();
         } else {
             Arrays.fill(values, EMPTY);
+            raw.setLength(0);
         }
     }
 
@@ -114,10 +136,17 @@ final class RecordCollector extends CsvCallbackHandler<RecordCollector> {
         }
         if (headerMode) {
             headerFields.add(new String(buf, offset, len));
-        } else if (field < slotOfField.length && start < end) {
-            int slot = slotOfField[field];
-            if (slot >= 0) {
-                values[slot] = new String(buf, start, end - start);
+        } else {
+            raw.append(buf, offset, len);
+            if (field == rawEnds.length) {
+                rawEnds = Arrays.copyOf(rawEnds, field * 2);
+            }
+            rawEnds[field] = raw.length();
+            if (field < slotOfField.length && start < end) {
+                int slot = slotOfField[field];
+                if (slot >= 0) {
+                    values[slot] = new String(buf, start, end - start);
+                }
             }
         }
     }

@@ -34,6 +34,22 @@ class ChunkCodecTest {
     }
 
     @Test
+    void carriesTheRecordOfEachRejectedRow() {
+        ImportChunk chunk = new ImportChunk("imp-3", 0, 2, 4, List.of(),
+                List.of(new RejectedRow(2, "N-1", "total_amount: required",
+                                List.of(" N-1 ", "a, \"b\"\r\nc", "", "\uD83D\uDE00")),
+                        new RejectedRow(4, "", "row: holds no value, only separators or spaces", List.of("")),
+                        new RejectedRow(5, "", "row: holds no value, only separators or spaces", List.of("", "")),
+                        new RejectedRow(6, "N-4", "row: longer than 65536 bytes")), true);
+
+        ImportChunk decoded = ChunkCodec.decode(ChunkCodec.encode(chunk));
+
+        assertThat(decoded).isEqualTo(chunk);
+        assertThat(decoded.rejected().get(1).fields()).containsExactly("");
+        assertThat(decoded.rejected().get(3).hasFields()).isFalse();
+    }
+
+    @Test
     void carriesAnEmptyChunk() {
         ImportChunk empty = new ImportChunk("imp-2", 0, 0, 0, List.of(), List.of(), true);
 

@@ -200,6 +200,47 @@ class CsvOrderReaderTest {
     }
 
     @Test
+    void keepsARejectedRecordAndTheHeaderExactlyAsWritten() {
+        String csv = " Order_Number ,customer_id,total_amount,item1_product_id,item1_quantity,item1_unit_price,"
+                + "\"note, \"\"free\"\"\"\r\n"
+                + "ORD-1,C1,0.00,P1,1,1.00,\" a,\r\nb \"\r\n"
+                + "  ORD-2 ,C2,1.00,P1,1,1.00, \uD83D\uDE00 ,extra\n"
+                + ",,,,,,\n";
+
+        List<List<String>> kept = new ArrayList<>();
+        List<String> header;
+        try (CsvOrderReader reader = CsvOrderReader.open(
+                new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), UTC)) {
+            header = reader.header();
+            reader.forEachRemaining(row -> kept.add(((ParsedRow.Rejected) row).row().fields()));
+        }
+
+        assertThat(header).containsExactly(" Order_Number ", "customer_id", "total_amount", "item1_product_id",
+                "item1_quantity", "item1_unit_price", "note, \"free\"");
+        assertThat(kept).containsExactly(
+                List.of("ORD-1", "C1", "0.00", "P1", "1", "1.00", " a,\r\nb "),
+                List.of("  ORD-2 ", "C2", "1.00", "P1", "1", "1.00", " \uD83D\uDE00 ", "extra"),
+                List.of("", "", "", "", "", "", ""));
+    }
+
+    @Test
+    void keepsTheFieldsOfARejectedRowOfExactly65536BytesButNoneOfOneByteOver() {
+        OrderCsvRow row = aRow().with("total_amount", "0").with("notes", "");
+        int size = row.line().getBytes(StandardCharsets.UTF_8).length;
+        String atLimit = row.with("notes", "x".repeat(65_536 - size)).line();
+        String over = row.with("order_number", "ORD-2").with("notes", "x".repeat(65_537 - size)).line();
+
+        List<ParsedRow> rows = readAll(row.header() + "\n" + atLimit + "\n" + over + "\n");
+
+        RejectedRow kept = ((ParsedRow.Rejected) rows.get(0)).row();
+        assertThat(kept.reason()).isEqualTo("total_amount: must be greater than 0");
+        assertThat(String.join(",", kept.fields())).isEqualTo(atLimit);
+        RejectedRow notKept = ((ParsedRow.Rejected) rows.get(1)).row();
+        assertThat(notKept.reason()).isEqualTo("row: longer than 65536 bytes");
+        assertThat(notKept.hasFields()).isFalse();
+    }
+
+    @Test
     void readsMissingTrailingFieldsAsEmpty() {
         String csv = lines("order_number,customer_id,total_amount,item1_product_id,item1_quantity,item1_unit_price,"
                 + "item2_product_id,item2_quantity,item2_unit_price,customer_name",

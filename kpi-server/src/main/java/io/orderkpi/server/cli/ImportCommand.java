@@ -95,16 +95,16 @@ final class ImportCommand implements Callable<Integer> {
         long rejected = status.path("rejected").asLong();
         if (rejected > 0) {
             Path target = source.resolveSibling(source.getFileName() + ".rejected.csv");
-            Path reasons = source.resolveSibling(source.getFileName() + ".rejected-reasons.part");
+            Path part = target.resolveSibling(target.getFileName() + ".part");
             try {
-                client.download(statusPath + "/rejected.csv", reasons);
-                long written = RejectedRowsFile.write(source, reasons, target);
+                client.download(statusPath + "/rejected.csv", part);
+                long written = RejectedRowsFile.save(part, target);
                 out.println("Wrote " + written + " rejected row(s) to " + target
                         + " (the rows as in the file, with line and reason appended)");
             } catch (IOException e) {
                 throw new CliException("Cannot write " + target + ": " + e.getMessage(), e);
             } finally {
-                deleteQuietly(reasons);
+                deleteQuietly(part);
             }
         }
         return 0;

@@ -14,9 +14,12 @@ import io.orderkpi.server.http.RouteOption;
 import io.orderkpi.server.http.Router;
 import io.orderkpi.server.http.Routes;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -114,22 +117,38 @@ public final class ImportRoutes implements Routes {
         return Response.ok(view(run(request)));
     }
 
+    /**
+     * The rejected rows as they were in the file, under the file's header, with {@code line} and
+     * {@code reason} appended (SPEC §3): fix them and import the file again. A row whose record
+     * was not kept (over the 64 KiB limit) has empty fields and says so in its reason; a row with
+     * fewer fields than the header is padded with empty ones.
+     */
     private Response rejectedCsv(Request request) {
-        String id = run(request).importId();
+        ImportRun run = run(request);
+        String id = run.importId();
         return Response.stream(200, CSV, out -> {
             // Page by page: an import may have millions of rejected rows.
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-            writer.write("line,order_number,reason\r\n");
+            writeCsvRow(writer, run.header(), "line", "reason");
+            List<String> notKept = Collections.nCopies(run.header().size(), "");
             long offset = 0;
             while (true) {
                 List<RejectedRow> rows = kpi.records().imports().rejectedRows(id, offset, REJECTED_PAGE);
                 for (RejectedRow row : rows) {
-                    writer.write(Long.toString(row.line()));
-                    writer.write(',');
-                    writer.write(csvField(row.orderNumber()));
-                    writer.write(',');
-                    writer.write(csvField(row.reason()));
-                    writer.write("\r\n");
+                    String line = Long.toString(row.line());
+                    if (row.hasFields()) {
+                        // A short row is padded (missing fields read as empty anyway) so that line
+                        // and reason stand in their own columns.
+                        List<String> fields = row.fields();
+                        if (fields.size() < notKept.size()) {
+                            fields = new ArrayList<>(fields);
+                            fields.addAll(notKept.subList(fields.size(), notKept.size()));
+                        }
+                        writeCsvRow(writer, fields, line, row.reason());
+                    } else {
+                        writeCsvRow(writer, notKept, line, row.reason() + "; the row itself is not kept: copy it "
+                                + "from line " + line + " of the file");
+                    }
                 }
                 if (rows.size() < REJECTED_PAGE) {
                     break;
@@ -138,6 +157,18 @@ public final class ImportRoutes implements Routes {
             }
             writer.flush();
         }).header("Content-Disposition", "attachment; filename=\"import-" + id + "-rejected.csv\"");
+    }
+
+    private static void writeCsvRow(Writer writer, List<String> fields, String line, String reason)
+            throws IOException {
+        for (String field : fields) {
+            writer.write(csvField(field));
+            writer.write(',');
+        }
+        writer.write(line);
+        writer.write(',');
+        writer.write(csvField(reason));
+        writer.write("\r\n");
     }
 
     /** RFC 4180 quoting, only where needed. */

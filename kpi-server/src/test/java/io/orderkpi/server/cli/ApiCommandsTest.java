@@ -131,7 +131,9 @@ class ApiCommandsTest {
                          "imported":1,"skipped_existing":0,"rejected":1,
                          "rejected_rows":[{"line":3,"order_number":"A-2","reason":"total_amount must be > 0"}]}}""")
                 .onText("GET /api/v1/imports/imp-1/rejected.csv", "text/csv",
-                        "line,order_number,reason\n3,A-2,total_amount must be > 0\n4,A-3,\"customer_id: only letters, digits\"\n");
+                        "order_number,customer_id,total_amount,item1_product_id,item1_quantity,item1_unit_price,"
+                                + "line,reason\r\nA-2,C2,-1,P1,1,10.00,3,total_amount must be > 0\r\n"
+                                + "A-3,\"C,\n3\",5.00,P1,1,5.00,4,\"customer_id: only letters, digits\"\r\n");
 
         int status = run("orders", "import", "orders.csv", "--chunk", "500", "--process");
 
@@ -146,7 +148,7 @@ class ApiCommandsTest {
                 + "item1_quantity,item1_unit_price,line,reason\r\n"
                 + "A-2,C2,-1,P1,1,10.00,3,total_amount must be > 0\r\n"
                 + "A-3,\"C,\n3\",5.00,P1,1,5.00,4,\"customer_id: only letters, digits\"\r\n");
-        assertThat(dir.resolve("orders.csv.rejected-reasons.part")).doesNotExist();
+        assertThat(dir.resolve("orders.csv.rejected.csv.part")).doesNotExist();
         assertThat(out.toString())
                 .contains("Uploading [##############################] 100% (" + bytes + " B of " + bytes + " B)")
                 .contains("Uploaded; import imp-1 started")

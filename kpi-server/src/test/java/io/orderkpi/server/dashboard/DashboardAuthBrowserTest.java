@@ -93,8 +93,10 @@ class DashboardAuthBrowserTest {
         link.click();
         Path file = PAGE.downloads.resolve("import-" + importId + "-rejected.csv");
         Browser.waiting().until(() -> Files.exists(file) && Files.size(file) > 0);
-        assertThat(Files.readString(file)).isEqualTo("line,order_number,reason\r\n"
-                + "3,IMP-2,total_amount: must be greater than 0\r\n4,<b>IMP-3</b>,customer_id: required\r\n");
+        assertThat(Files.readString(file)).isEqualTo("order_number,customer_id,customer_name,status,total_amount,"
+                + "item1_product_id,item1_quantity,item1_unit_price,line,reason\r\n"
+                + "IMP-2,C2,Bob,paid,-1,P1,1,10.00,3,total_amount: must be greater than 0\r\n"
+                + "<b>IMP-3</b>,,Eve,paid,5.00,P1,1,5.00,4,customer_id: required\r\n");
         assertThat(browser.driver.getCurrentUrl()).isEqualTo(page);
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
 import io.orderkpi.core.importer.SampleOrders;
 import io.orderkpi.server.routes.ApiFixture.Reply;
 import java.io.IOException;
@@ -131,10 +133,53 @@ class ImportRoutesTest {
         assertThat(download.status()).isEqualTo(200);
         assertThat(download.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
                 .startsWith("text/csv"));
-        assertThat(download.body()).isEqualTo("line,order_number,reason\r\n"
-                + "3,REJ-2,total_amount: must be greater than 0\r\n"
-                + "5,REJ-3,customer_id: required\r\n"
-                + "6,REJ-4,item1_quantity: not an integer 'x'\r\n");
+        assertThat(download.body()).isEqualTo("order_number,customer_id,customer_name,status,total_amount,"
+                + "item1_product_id,item1_quantity,item1_unit_price,line,reason\r\n"
+                + "REJ-2,C2,\"Smith, Jane\",paid,-1,P1,1,10.00,3,total_amount: must be greater than 0\r\n"
+                + "REJ-3,,Bob,paid,5.00,P1,1,5.00,5,customer_id: required\r\n"
+                + "REJ-4,C4,Eve,paid,5.00,P1,x,5.00,6,item1_quantity: not an integer 'x'\r\n");
+    }
+
+    @Test
+    void rejectedCsvGivesBackTheRowsAsWrittenSoTheFileCanBeFixedAndImportedAgain() throws IOException {
+        // Quoted commas, quotes and line breaks, untrimmed spaces, a 4-byte character, an unknown
+        // column and a short row: every field comes back as written, re-quoted where RFC 4180 needs.
+        String csv = " Order_Number ,customer_id,\"status\",total_amount,item1_product_id,item1_quantity,"
+                + "item1_unit_price,\"note, free\"\r\n"
+                + "ML-1,C1,paid,0.00,P1,1,1.00,\"Ann \"\"the\"\"\r\nsecond line\na\"\r\n"
+                + "ML-2,C2,paid,1.00,P1,-1,1.00, \uD83D\uDE00 Zoë \r\n"
+                + "ML-3,C3,paid,1.00,P1,1,1.00,fine\r\n"
+                + "ML-4,C4\r\n"
+                + ",,,,,,,\r\n"
+                // One byte over the row limit: rejected, not kept. Exactly at it: rejected, kept.
+                + "ML-5,C5,paid,1.00,P1,1,1.00," + "x".repeat(65_537 - 28) + "\r\n"
+                + "ML-6,C6,paid,0.00,P1,1,1.00," + "y".repeat(65_536 - 28) + "\r\n";
+
+        Reply accepted = upload("", "text/csv", csv.getBytes(StandardCharsets.UTF_8));
+        assertThat(accepted.status()).isEqualTo(202);
+        JsonNode run = awaitFinished(accepted.data().get("import_id").asText());
+        assertThat(run.get("imported").asLong()).isEqualTo(1);
+        assertThat(run.get("rejected").asLong()).isEqualTo(6);
+
+        Reply download = api.get("/api/v1/imports/" + run.get("import_id").asText() + "/rejected.csv");
+        assertThat(download.status()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(" Order_Number ,customer_id,status,total_amount,item1_product_id,"
+                + "item1_quantity,item1_unit_price,\"note, free\",line,reason\r\n"
+                + "ML-1,C1,paid,0.00,P1,1,1.00,\"Ann \"\"the\"\"\r\nsecond line\na\",2,total_amount: must be greater than 0\r\n"
+                + "ML-2,C2,paid,1.00,P1,-1,1.00, \uD83D\uDE00 Zoë ,5,item1_quantity: must be greater than 0\r\n"
+                + "ML-4,C4,,,,,,,7,total_amount: required\r\n"
+                + ",,,,,,,,8,\"row: holds no value, only separators or spaces\"\r\n"
+                + ",,,,,,,,9,row: longer than 65536 bytes; the row itself is not kept: copy it from line 9 of the file\r\n"
+                + "ML-6,C6,paid,0.00,P1,1,1.00," + "y".repeat(65_536 - 28) + ",10,total_amount: must be greater than 0\r\n");
+
+        // The report is a CSV the importer reads: the rejected rows come back field for field.
+        try (CsvReader<CsvRecord> rows = CsvReader.builder().ofCsvRecord(download.body())) {
+            List<List<String>> records = rows.stream().map(CsvRecord::getFields).toList();
+            assertThat(records).hasSize(7);
+            assertThat(records.get(1)).containsExactly("ML-1", "C1", "paid", "0.00", "P1", "1", "1.00",
+                    "Ann \"the\"\r\nsecond line\na", "2", "total_amount: must be greater than 0");
+            assertThat(records.get(2).get(7)).isEqualTo(" \uD83D\uDE00 Zoë ");
+        }
     }
 
     @Test

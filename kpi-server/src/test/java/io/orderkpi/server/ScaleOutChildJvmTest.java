@@ -64,6 +64,10 @@ class ScaleOutChildJvmTest {
 
     private static final List<String> FINAL = List.of("completed", "cancelled", "refunded", "partially_refunded");
 
+    /** Of an outbox event {@code e}: its order went through the workflow. */
+    private static final String STARTED = "EXISTS (SELECT 1 FROM outbox_events s WHERE s.order_id = e.order_id"
+            + " AND s.type = 'OrderProcessStarted')";
+
     @TempDir
     Path dir;
 
@@ -130,12 +134,12 @@ class ScaleOutChildJvmTest {
             await("KPIs equal to a recomputation").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> assertThat(data(importer, base, verify).get("differences")).isEmpty());
 
-            assertRecordsShowEachOrderDoneOnce(database);
+            assertRecordsShowEachOrderDoneOnce(database, count);
         }
     }
 
     /** What the records keep of every order's run through the workflow, read back over JDBC. */
-    private static void assertRecordsShowEachOrderDoneOnce(String database) throws SQLException {
+    private static void assertRecordsShowEachOrderDoneOnce(String database, long orders) throws SQLException {
         // The workflow moves an order out of pending with a compare-and-set that writes the event,
         // so even a step resumed by another process cannot write it twice.
         assertThat(rows(database, "SELECT order_id, COUNT(*) FROM outbox_events WHERE type = 'OrderProcessStarted'"
@@ -148,12 +152,17 @@ class ScaleOutChildJvmTest {
                 .isEmpty();
         long processed = count(database, "SELECT COUNT(DISTINCT order_id) FROM outbox_events"
                 + " WHERE type = 'OrderProcessStarted'");
-        long finished = count(database, "SELECT COUNT(*) FROM outbox_events WHERE type IN ('OrderCompleted',"
-                + " 'OrderFailed')");
+        // Imported orders in a final status carry their final event too (SPEC §3), without a run
+        // through the workflow: those are told apart by the absence of OrderProcessStarted.
+        long finished = count(database, "SELECT COUNT(*) FROM outbox_events e WHERE e.type IN ('OrderCompleted',"
+                + " 'OrderFailed') AND " + STARTED);
         assertThat(processed).as("orders that went through the workflow").isPositive();
         assertThat(finished).as("every started order finished").isEqualTo(processed);
+        assertThat(count(database, "SELECT COUNT(*) FROM outbox_events WHERE type IN ('OrderCompleted',"
+                + " 'OrderFailed')")).as("one final event per order").isEqualTo(orders);
         assertThat(rows(database, "SELECT o.id FROM orders o JOIN outbox_events e ON e.order_id = o.id"
-                + " WHERE e.type = 'OrderCompleted' AND (o.status <> 'completed' OR o.payment_reference IS NULL)"))
+                + " WHERE e.type = 'OrderCompleted' AND " + STARTED + " AND (o.status <> 'completed'"
+                + " OR o.payment_reference IS NULL)"))
                 .as("workflow-completed orders without their status or payment reference").isEmpty();
         assertThat(rows(database, "SELECT o.id FROM orders o JOIN outbox_events e ON e.order_id = o.id"
                 + " WHERE e.type = 'OrderFailed' AND o.status <> 'cancelled'")).as("cancelled orders").isEmpty();
@@ -168,7 +177,8 @@ class ScaleOutChildJvmTest {
                 + " GROUP BY order_id, channel HAVING COUNT(*) > 1")).as("duplicate notifications").isEmpty();
         assertThat(rows(database, "SELECT e.order_id FROM outbox_events e WHERE e.type IN ('OrderCompleted',"
                 + " 'OrderFailed') AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.order_id = e.order_id"
-                + " AND n.channel = 'log')")).as("finished orders without a notification").isEmpty();
+                + " AND n.channel = 'log') AND " + STARTED)).as("finished orders without a notification").isEmpty();
+        assertThat(count(database, "SELECT COUNT(*) FROM notifications")).as("notifications").isEqualTo(processed);
     }
 
     /**

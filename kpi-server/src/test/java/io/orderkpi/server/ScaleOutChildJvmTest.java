@@ -9,9 +9,7 @@ import io.orderkpi.server.http.Json;
 import io.orderkpi.testkit.MySqlServerExtension;
 import io.orderkpi.testkit.RedisExtension;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -53,9 +51,6 @@ class ScaleOutChildJvmTest {
     @RegisterExtension
     static final RedisExtension REDIS = RedisExtension.shared();
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-
     /** Bounds a JVM start on a busy 2-core machine; a healthy start takes a few seconds. */
     private static final Duration START = Duration.ofSeconds(60);
 
@@ -83,6 +78,13 @@ class ScaleOutChildJvmTest {
         return env;
     }
 
+    /** Sample orders of the last 3 days, all valid. */
+    private Path sample(String name, int count, long seed) {
+        Path csv = dir.resolve(name);
+        SampleOrders.write(csv, SampleOrders.Options.builder().count(count).seed(seed).days(3).now(now).build());
+        return csv;
+    }
+
     private ChildJvm serve(Map<String, String> env) throws IOException {
         // One temp directory for every life of a server: an upload's spooled copy must still be
         // there for the process that resumes the import.
@@ -92,15 +94,17 @@ class ScaleOutChildJvmTest {
     }
 
     /**
-     * Issue 10 "Several processes": 20,000 orders imported through one of two server processes and
+     * Issue 10 "Several processes": orders imported through one of two server processes and
      * processed by both; the other is killed mid-run. After the claim timeout its jobs are finished
      * by the survivor, and every order is final exactly once, charged once and notified once.
+     * 4,000 orders rather than the issue's 20,000: on a shared 2-core machine the workflow runs
+     * about 35 jobs/s, so 20,000 would take ten minutes, and 4,000 still leave the victim killed
+     * with thousands of orders to do (asserted).
      */
     @Test
     void twoProcessesShareTheWorkAndASigkilledOnesOrdersAreFinishedExactlyOnce() throws Exception {
         int count = 4_000;
-        Path csv = dir.resolve("orders.csv");
-        SampleOrders.write(csv, SampleOrders.Options.builder().count(count).seed(11).days(3).now(now).build());
+        Path csv = sample("orders.csv", count, 11);
         String database = MYSQL.newDatabase();
         Map<String, String> env = env(database);
         try (ChildJvm importer = serve(env); ChildJvm victim = serve(env)) {
@@ -118,7 +122,7 @@ class ScaleOutChildJvmTest {
             victim.process().destroyForcibly();
             assertThat(victim.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
             long unfinishedAtKill = countWhere(database, "status NOT IN " + in(FINAL));
-            assertThat(unfinishedAtKill).as("orders still to do when the victim died").isPositive();
+            assertThat(unfinishedAtKill).as("orders still to do when the victim died").isGreaterThan(1_000);
 
             awaitImport(importer, base, importId, count);
             await("every order final").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
@@ -189,8 +193,7 @@ class ScaleOutChildJvmTest {
     @Test
     void anImportKilledMidwayCompletesAfterARestartWithEveryRowStoredOnce() throws Exception {
         int count = 200_000;
-        Path csv = dir.resolve("big.csv");
-        SampleOrders.write(csv, SampleOrders.Options.builder().count(count).seed(12).days(3).now(now).build());
+        Path csv = sample("big.csv", count, 12);
         String database = MYSQL.newDatabase();
         Map<String, String> env = env(database);
         String importId;
@@ -247,7 +250,7 @@ class ScaleOutChildJvmTest {
         HttpRequest post = HttpRequest.newBuilder(base.resolve("/api/v1/imports?" + query))
                 .header("Content-Type", "text/csv").timeout(Duration.ofMinutes(2))
                 .POST(HttpRequest.BodyPublishers.ofFile(csv)).build();
-        HttpResponse<String> response = send(child, post);
+        HttpResponse<String> response = child.send(post);
         assertThat(response.statusCode()).as(child::log).isEqualTo(202);
         return Json.MAPPER.readTree(response.body()).get("data").get("import_id").asText();
     }
@@ -263,22 +266,10 @@ class ScaleOutChildJvmTest {
     }
 
     private static JsonNode data(ChildJvm child, URI base, String path) throws IOException {
-        HttpResponse<String> response = send(child,
+        HttpResponse<String> response = child.send(
                 HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
         return Json.MAPPER.readTree(response.body()).get("data");
-    }
-
-    private static HttpResponse<String> send(ChildJvm child, HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            child.assertAlive();
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String in(List<String> values) {

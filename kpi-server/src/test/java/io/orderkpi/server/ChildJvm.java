@@ -6,6 +6,9 @@ import io.orderkpi.server.cli.OrderKpiCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +40,9 @@ final class ChildJvm implements AutoCloseable {
      */
     private static final List<String> JVM_OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
             "_JAVA_OPTIONS");
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;
     private final Path stdout;
@@ -99,6 +105,22 @@ final class ChildJvm implements AutoCloseable {
     void assertAlive() {
         if (!process.isAlive()) {
             throw new AssertionError("The child exited with " + process.exitValue() + "\n" + log());
+        }
+    }
+
+    /**
+     * Sends a request to the child; when the connection fails because the child has died, the
+     * failure reported is that death, with the child's log, rather than the client's error.
+     */
+    HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            assertAlive();
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -8,9 +8,7 @@ import io.orderkpi.server.http.Json;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * a refused start-up leaves on the real stderr and as the exit status.
  */
 class ChildJvmServerTest {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Bounds a JVM start on a busy 2-core machine; a healthy start takes about a second. */
     private static final Duration START = Duration.ofSeconds(30);
@@ -72,7 +67,7 @@ class ChildJvmServerTest {
             HttpRequest post = HttpRequest.newBuilder(base.resolve("/api/v1/imports?dry_run=true"))
                     .header("Content-Type", "text/csv").timeout(Duration.ofMinutes(2))
                     .POST(HttpRequest.BodyPublishers.ofFile(csv)).build();
-            HttpResponse<String> upload = send(child, post);
+            HttpResponse<String> upload = child.send(post);
             assertThat(upload.statusCode()).as(child::log).isIn(200, 202);
             String importId = json(upload.body()).get("data").get("import_id").asText();
 
@@ -151,23 +146,7 @@ class ChildJvmServerTest {
     }
 
     private static HttpResponse<String> get(ChildJvm child, URI base, String path) {
-        return send(child, HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
-    }
-
-    /**
-     * Sends a request to the child; when the connection fails because the child has died, the
-     * failure reported is that death, with the child's log, rather than the client's error.
-     */
-    private static HttpResponse<String> send(ChildJvm child, HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            child.assertAlive();
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return child.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
     private static JsonNode json(String body) throws IOException {

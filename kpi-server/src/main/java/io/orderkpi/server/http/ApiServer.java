@@ -78,6 +78,11 @@ public final class ApiServer implements AutoCloseable {
     private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     public static final String REQUEST_ID = "X-Request-Id";
 
+    /** How long a connection refused before its body lingers to read the client's end (see closeGently). */
+    private static final long LINGER_MILLIS = 1_000;
+    /** How much of a refused body a lingering close drops at most. */
+    private static final long LINGER_BYTES = 1L << 20;
+
     private final ServerSocket serverSocket;
     private final Router router;
     private final BearerAuth auth;
@@ -212,18 +217,40 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Ends the connection after its last answer without reading what the client may still send:
-     * the answer is already written, output is shut so the client sees its end, and only what has
-     * arrived already is discarded (so that closing does not reset the connection before the
-     * client has read the answer, where that can be avoided without waiting).
+     * Ends the connection after its last answer without serving what the client may still send:
+     * the answer is already written and output is shut so the client sees its end. Closing a
+     * socket with unread input resets the connection, and a reset can reach the client before it
+     * has read the answer; so what keeps arriving is read and dropped until the client closes its
+     * side, for at most {@link #LINGER_MILLIS} and {@link #LINGER_BYTES} (a lingering close, bounded
+     * so that a client trickling a refused body holds the thread no longer).
      */
     private static void closeGently(Socket socket, ClientInput in) {
         try {
             socket.shutdownOutput();
         } catch (IOException e) {
-            // Gone already.
+            return; // gone already
         }
         in.discardAvailable();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+        byte[] sink = new byte[8 * 1024];
+        long dropped = 0;
+        try {
+            InputStream raw = socket.getInputStream();
+            while (dropped < LINGER_BYTES) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                socket.setSoTimeout((int) Math.max(1, left));
+                int n = raw.read(sink);
+                if (n < 0) {
+                    return; // the client closed its side: nothing left to reset
+                }
+                dropped += n;
+            }
+        } catch (IOException e) {
+            // A timeout or a reset: the connection ends either way.
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueStats;
 import io.orderkpi.core.spi.JobStore;
+import io.orderkpi.core.spi.JobWakeUps;
 import io.orderkpi.core.spi.Page;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,7 +30,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -87,7 +87,7 @@ public final class MySqlJobStore implements JobStore {
 
     private final Db db;
     private final Clock clock;
-    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final JobWakeUps wakeUps = new JobWakeUps();
     /** Queues whose {@code job_queues} row is known to be committed. */
     private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
 
@@ -458,15 +458,11 @@ public final class MySqlJobStore implements JobStore {
 
     @Override
     public Runnable onJobsAvailable(Consumer<String> listener) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return wakeUps.register(listener);
     }
 
     private void wakeUp(String queue) {
-        for (Consumer<String> listener : listeners) {
-            listener.accept(queue);
-        }
+        wakeUps.wakeUp(queue);
     }
 
     // --- steps inside a transaction -----------------------------------------------------------------

@@ -12,6 +12,7 @@ import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueStats;
 import io.orderkpi.core.spi.JobStore;
+import io.orderkpi.core.spi.JobWakeUps;
 import io.orderkpi.core.spi.Page;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +30,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -71,7 +71,7 @@ public final class RedisJobStore implements JobStore {
     private final String strayIdleMillis;
     private final RedisLink link;
     private final @Nullable RedisServerClock ownClock;
-    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final JobWakeUps wakeUps = new JobWakeUps();
 
     private RedisJobStore(Builder builder) {
         this.prefix = builder.prefix;
@@ -399,15 +399,11 @@ public final class RedisJobStore implements JobStore {
      */
     @Override
     public Runnable onJobsAvailable(Consumer<String> listener) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return wakeUps.register(listener);
     }
 
     private void wakeUp(String queue) {
-        for (Consumer<String> listener : listeners) {
-            listener.accept(queue);
-        }
+        wakeUps.wakeUp(queue);
     }
 
     /** Closes the connection (and the client, when built from a URI); jobs stay in Redis. Idempotent. */

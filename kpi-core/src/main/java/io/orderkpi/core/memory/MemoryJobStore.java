@@ -7,6 +7,7 @@ import io.orderkpi.core.queue.Job;
 import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.core.queue.QueueStats;
 import io.orderkpi.core.spi.JobStore;
+import io.orderkpi.core.spi.JobWakeUps;
 import io.orderkpi.core.spi.Page;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +30,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -56,7 +56,7 @@ public final class MemoryJobStore implements JobStore {
     static final int WAIT_WINDOW = 1_000;
 
     private final Clock clock;
-    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final JobWakeUps wakeUps = new JobWakeUps();
 
     // Everything below is guarded by lock.
     private final ReentrantLock lock = new ReentrantLock();
@@ -401,15 +401,11 @@ public final class MemoryJobStore implements JobStore {
 
     @Override
     public Runnable onJobsAvailable(Consumer<String> listener) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return wakeUps.register(listener);
     }
 
     private void wakeUp(String queue) {
-        for (Consumer<String> listener : listeners) {
-            listener.accept(queue);
-        }
+        wakeUps.wakeUp(queue);
     }
 
     // --- helpers ------------------------------------------------------------------------------

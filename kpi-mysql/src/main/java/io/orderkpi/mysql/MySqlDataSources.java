@@ -11,10 +11,14 @@ public final class MySqlDataSources {
     /**
      * Driver properties the store relies on: multi-row batched inserts, utf8mb4 on the wire (4-byte
      * characters kept), no client-side time zone conversion of the UTC {@code DATETIME}s, and
-     * session state kept locally so setting the isolation level costs no round trip.
+     * session state kept locally so setting the isolation level costs no round trip, and several
+     * statements in one query, so an outbox append and its commit cost one round trip (values are
+     * always bound, never spliced into SQL); a commit the server has already done is not sent again.
      */
     private static final Map<String, String> REQUIRED = Map.of(
             "rewriteBatchedStatements", "true",
+            "allowMultiQueries", "true",
+            "useLocalTransactionState", "true",
             "characterEncoding", "UTF-8",
             "connectionTimeZone", "UTC",
             "forceConnectionTimeZoneToSession", "false",

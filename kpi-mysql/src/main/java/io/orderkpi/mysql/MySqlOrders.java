@@ -17,6 +17,7 @@ import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.Page;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ final class MySqlOrders implements OrderRecords {
             }
             Order stored = stored(id, order, now);
             insertItems(handle, List.of(stored));
-            outbox.append(handle, id, toAppend, now);
+            outbox.appendAndCommit(handle, id, toAppend, now);
             return stored;
         });
     }
@@ -145,12 +146,12 @@ final class MySqlOrders implements OrderRecords {
                     appends.add(new MySqlOutbox.Append(order.id(), event));
                 }
             }
-            outbox.append(handle, appends, now);
             ImportCounters delta = new ImportCounters(chunk.rowsRead(), inserted.size(), skipped.size(),
                     chunk.rejected().size());
             ImportRun after = run.withChunkApplied(delta, chunk.last(), now);
             imports.insertRejected(handle, run.importId(), chunk.rejected());
             imports.updateRun(handle, after);
+            outbox.appendAndCommit(handle, appends, now);
             return new ChunkOutcome(true, inserted, skipped, after);
         });
     }
@@ -321,22 +322,35 @@ final class MySqlOrders implements OrderRecords {
                 }
                 return Optional.<Order>empty();
             }
-            outbox.append(handle, orderId, toAppend, now);
-            return load(handle, "o.id = :key", orderId);
+            // Read before the append: the outbox counter stays locked from the append to the commit.
+            Optional<Order> after = load(handle, "o.id = :key", orderId);
+            outbox.appendAndCommit(handle, orderId, toAppend, now);
+            return after;
         });
     }
 
-    /** The order of {@code where} (bound as {@code :key}) with its items; also inside a transaction. */
+    /**
+     * The order of {@code where} (bound as {@code :key}) with its items, in one round trip (every
+     * row of the join repeats the order's columns); also inside a transaction.
+     */
     static Optional<Order> load(Handle handle, String where, Object key) {
-        Optional<Order> order = handle.createQuery("SELECT " + Rows.ORDER_COLUMNS + " FROM orders o WHERE " + where)
+        return handle.createQuery("SELECT " + Rows.ORDER_COLUMNS + ", " + Rows.ITEM_COLUMNS
+                + " FROM orders o LEFT JOIN order_items i ON i.order_id = o.id WHERE " + where + " ORDER BY i.line_no")
                 .bind("key", key)
-                .map((row, context) -> Rows.order(row, List.of()))
-                .findOne();
-        return order.map(found -> withItems(found, handle.createQuery("SELECT " + Rows.ITEM_COLUMNS
-                + " FROM order_items i WHERE i.order_id = :id ORDER BY i.line_no")
-                .bind("id", found.id())
-                .map((row, context) -> Rows.item(row))
-                .list()));
+                .scanResultSet((rows, context) -> {
+                    ResultSet row = rows.get();
+                    if (!row.next()) {
+                        return Optional.<Order>empty();
+                    }
+                    Order order = Rows.order(row, List.of());
+                    List<OrderItem> items = new ArrayList<>();
+                    do {
+                        if (row.getObject("order_id") != null) {
+                            items.add(Rows.item(row));
+                        }
+                    } while (row.next());
+                    return Optional.of(withItems(order, items));
+                });
     }
 
     private static Order withItems(Order order, List<OrderItem> items) {

@@ -1,5 +1,7 @@
 package io.orderkpi.mysql;
 
+import com.mysql.cj.conf.PropertyKey;
+import com.mysql.cj.jdbc.JdbcConnection;
 import io.orderkpi.core.event.DeadLetter;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.event.OutboxEvent;
@@ -8,6 +10,11 @@ import io.orderkpi.core.spi.FencedOutException;
 import io.orderkpi.core.spi.Outbox;
 import io.orderkpi.core.spi.OutboxPosition;
 import io.orderkpi.core.spi.Page;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,38 +62,118 @@ final class MySqlOutbox implements Outbox {
         this.db = db;
     }
 
-    /** Appends events of one order; the caller holds the order's row, if it exists. */
-    void append(Handle handle, long orderId, List<NewEvent> events, Instant now) {
-        append(handle, events.stream().map(event -> new Append(orderId, event)).toList(), now);
+    /** Rows per {@code INSERT} of an append: bounds the statement's size for an import chunk's events. */
+    private static final int ROWS_PER_INSERT = 500;
+
+    /**
+     * Appends events of one order and commits; the caller holds the order's row, if it exists.
+     *
+     * @see #appendAndCommit(Handle, List, Instant)
+     */
+    void appendAndCommit(Handle handle, long orderId, List<NewEvent> events, Instant now) {
+        appendAndCommit(handle, events.stream().map(event -> new Append(orderId, event)).toList(), now);
     }
 
     /**
-     * Appends events in list order, in one batched statement, with sequences from the counter row,
-     * which this locks until the transaction ends. Call it last among a transaction's writes that
-     * may wait for a lock.
+     * Appends events in list order with sequences from the counter row, and commits the
+     * transaction: it must be the transaction's last statement. The counter row stays locked
+     * from its update to the commit, and every appending transaction waits for it, so on a
+     * connection that allows multi-statement queries the update, the inserts and the commit go
+     * in one round trip and the lock is held only while the server runs them, never while a
+     * reply travels or a client thread waits for a CPU. Elsewhere (a data source of the caller's
+     * without {@code allowMultiQueries}) they are separate statements and the caller's commit
+     * ends the transaction.
      */
-    void append(Handle handle, List<Append> appends, Instant now) {
+    void appendAndCommit(Handle handle, List<Append> appends, Instant now) {
         if (appends.isEmpty()) {
             return;
         }
-        handle.createUpdate("UPDATE outbox_sequence SET last_sequence = last_sequence + :count WHERE id = 1")
-                .bind("count", appends.size()).execute();
-        long last = handle.createQuery("SELECT last_sequence FROM outbox_sequence WHERE id = 1")
-                .mapTo(Long.class).one();
-        long first = last - appends.size() + 1;
         String recordedAt = Db.datetime(now);
-        List<Map.Entry<Long, Append>> numbered = new ArrayList<>(appends.size());
-        for (int i = 0; i < appends.size(); i++) {
-            numbered.add(Map.entry(first + i, appends.get(i)));
+        if (!allowsMultiQueries(handle)) {
+            long first = takeSequences(handle, appends.size());
+            List<Map.Entry<Long, Append>> numbered = new ArrayList<>(appends.size());
+            for (int i = 0; i < appends.size(); i++) {
+                numbered.add(Map.entry(first + i, appends.get(i)));
+            }
+            Db.batch(handle, "INSERT INTO outbox_events (sequence, order_id, type, data, recorded_at) "
+                    + "VALUES (?, ?, ?, ?, ?)", numbered, (statement, entry) -> {
+                        statement.setLong(1, entry.getKey());
+                        bindEvent(statement, 2, entry.getValue(), recordedAt);
+                    });
+            return;
         }
-        Db.batch(handle, "INSERT INTO outbox_events (sequence, order_id, type, data, recorded_at) "
-                + "VALUES (?, ?, ?, ?, ?)", numbered, (statement, entry) -> {
-                    statement.setLong(1, entry.getKey());
-                    statement.setLong(2, entry.getValue().orderId());
-                    statement.setString(3, entry.getValue().event().type().wireName());
-                    statement.setString(4, Rows.json(entry.getValue().event().data()));
-                    statement.setString(5, recordedAt);
-                });
+        StringBuilder sql = new StringBuilder(
+                "UPDATE outbox_sequence SET last_sequence = LAST_INSERT_ID(last_sequence + ?) WHERE id = 1;"
+                + "SET @okpi_outbox_first = LAST_INSERT_ID() - ?;");
+        for (int i = 0; i < appends.size(); i++) {
+            sql.append(i % ROWS_PER_INSERT == 0
+                    ? "INSERT INTO outbox_events (sequence, order_id, type, data, recorded_at) VALUES "
+                    : ",");
+            sql.append("(@okpi_outbox_first + ").append(i + 1).append(", ?, ?, ?, ?)");
+            if (i % ROWS_PER_INSERT == ROWS_PER_INSERT - 1 || i == appends.size() - 1) {
+                sql.append(';');
+            }
+        }
+        sql.append("COMMIT");
+        try (PreparedStatement statement = handle.getConnection().prepareStatement(sql.toString())) {
+            statement.setInt(1, appends.size());
+            statement.setInt(2, appends.size());
+            int parameter = 3;
+            for (Append append : appends) {
+                bindEvent(statement, parameter, append, recordedAt);
+                parameter += 4;
+            }
+            statement.execute();
+        } catch (SQLException e) {
+            throw new Db.BatchFailure(e);
+        }
+    }
+
+    private static void bindEvent(PreparedStatement statement, int first, Append append, String recordedAt)
+            throws SQLException {
+        statement.setLong(first, append.orderId());
+        statement.setString(first + 1, append.event().type().wireName());
+        statement.setString(first + 2, Rows.json(append.event().data()));
+        statement.setString(first + 3, recordedAt);
+    }
+
+    /** Whether the connection runs several statements sent as one ({@code allowMultiQueries}). */
+    private static boolean allowsMultiQueries(Handle handle) {
+        try {
+            Connection connection = handle.getConnection();
+            return connection.isWrapperFor(JdbcConnection.class) && connection.unwrap(JdbcConnection.class)
+                    .getPropertySet().getBooleanProperty(PropertyKey.allowMultiQueries).getValue();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Takes {@code count} sequences from the counter row and returns the first. The new value
+     * comes back in the update's OK packet (as {@code LAST_INSERT_ID(expr)}), not by a second
+     * query.
+     */
+    private static long takeSequences(Handle handle, int count) {
+        try (PreparedStatement update = handle.getConnection().prepareStatement(
+                "UPDATE outbox_sequence SET last_sequence = LAST_INSERT_ID(last_sequence + ?) WHERE id = 1",
+                Statement.RETURN_GENERATED_KEYS)) {
+            update.setInt(1, count);
+            if (update.executeUpdate() != 1) {
+                throw new IllegalStateException("the outbox_sequence row is missing");
+            }
+            try (ResultSet last = update.getGeneratedKeys()) {
+                if (last.next()) {
+                    return last.getLong(1) - count + 1;
+                }
+            }
+            try (Statement query = handle.getConnection().createStatement();
+                    ResultSet last = query.executeQuery("SELECT LAST_INSERT_ID()")) {
+                last.next();
+                return last.getLong(1) - count + 1;
+            }
+        } catch (SQLException e) {
+            throw new Db.BatchFailure(e);
+        }
     }
 
     @Override
@@ -166,11 +253,12 @@ final class MySqlOutbox implements Outbox {
      * @return the subscriber's checkpoint
      */
     private static long lockFenced(Handle handle, String subscriber, long fence) {
-        register(handle, subscriber);
-        Map.Entry<Long, Long> row = handle.createQuery("SELECT delivered_upto, fence FROM outbox_checkpoints "
-                + "WHERE subscriber = :subscriber FOR UPDATE").bind("subscriber", subscriber)
-                .map((result, context) -> Map.entry(result.getLong("delivered_upto"), result.getLong("fence")))
-                .one();
+        Optional<Map.Entry<Long, Long>> found = lockCheckpoint(handle, subscriber);
+        if (found.isEmpty()) {
+            register(handle, subscriber);
+            found = lockCheckpoint(handle, subscriber);
+        }
+        Map.Entry<Long, Long> row = found.orElseThrow();
         if (fence < row.getValue()) {
             throw new FencedOutException(subscriber, fence, row.getValue());
         }
@@ -179,6 +267,14 @@ final class MySqlOutbox implements Outbox {
                     .bind("fence", fence).bind("subscriber", subscriber).execute();
         }
         return row.getKey();
+    }
+
+    /** The subscriber's checkpoint and greatest fence, its row locked until commit; empty when unregistered. */
+    private static Optional<Map.Entry<Long, Long>> lockCheckpoint(Handle handle, String subscriber) {
+        return handle.createQuery("SELECT delivered_upto, fence FROM outbox_checkpoints "
+                + "WHERE subscriber = :subscriber FOR UPDATE").bind("subscriber", subscriber)
+                .map((result, context) -> Map.entry(result.getLong("delivered_upto"), result.getLong("fence")))
+                .findOne();
     }
 
     /**

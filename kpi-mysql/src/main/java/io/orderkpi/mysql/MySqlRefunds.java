@@ -183,7 +183,7 @@ final class MySqlRefunds implements RefundRecords {
             handle.createUpdate("UPDATE orders SET status = :status, updated_at = :now WHERE id = :id")
                     .bind("status", Rows.wire(next)).bind("now", Db.at(now)).bind("id", order.id()).execute();
             update(handle, completed);
-            outbox.append(handle, order.id(), toAppend, now);
+            outbox.appendAndCommit(handle, order.id(), toAppend, now);
             return completed;
         });
     }
@@ -202,7 +202,7 @@ final class MySqlRefunds implements RefundRecords {
             Instant now = db.now();
             Refund failed = refund.failed(failureReason, now);
             update(handle, failed);
-            outbox.append(handle, refund.orderId(), toAppend, now);
+            outbox.appendAndCommit(handle, refund.orderId(), toAppend, now);
             return failed;
         });
     }

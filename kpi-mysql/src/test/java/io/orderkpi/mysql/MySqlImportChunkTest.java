@@ -91,11 +91,12 @@ class MySqlImportChunkTest {
 
             assertThat(recording.commits.get() - commitsBefore).as("commits").isEqualTo(1);
             assertThat(recording.rollbacks.get() - rollbacksBefore).as("rollbacks").isZero();
+            // The commit goes alone, or as the end of the outbox append's one multi-statement query.
             assertThat(sent).as("statements sent for 1,000 rows: no round trip per row").hasSizeLessThan(20)
-                    .filteredOn(sql -> sql.equalsIgnoreCase("commit")).hasSize(1);
+                    .filteredOn(sql -> sql.equalsIgnoreCase("commit") || sql.endsWith(";COMMIT")).hasSize(1);
             assertThat(sent).noneMatch(sql -> sql.toLowerCase(Locale.ROOT).startsWith("rollback"));
             assertThat(sent).anyMatch(sql -> sql.startsWith("INSERT INTO order_items"))
-                    .anyMatch(sql -> sql.startsWith("INSERT INTO outbox_events"))
+                    .anyMatch(sql -> sql.contains("INSERT INTO outbox_events"))
                     .anyMatch(sql -> sql.startsWith("UPDATE imports"));
             assertThat(sent.stream().filter(sql -> sql.startsWith("INSERT INTO orders")).count())
                     .as("orders in multi-row statements").isBetween(1L, 2L);

@@ -19,22 +19,26 @@ final class QuoteScanner {
     private boolean afterCr;
 
     void scan(char[] buffer, int offset, int length) {
+        // Locals, written back once: this runs for every character of an import.
         int s = state;
+        long lines = line;
+        long opened = openedAt;
+        boolean cr = afterCr;
         for (int i = offset, end = offset + length; i < end; i++) {
             char c = buffer[i];
             if (c == '\n') {
-                if (!afterCr) {
-                    line++;
+                if (!cr) {
+                    lines++;
                 }
             } else if (c == '\r') {
-                line++;
+                lines++;
             }
-            afterCr = c == '\r';
+            cr = c == '\r';
             switch (s) {
                 case FIELD_START -> {
                     if (c == '"') {
                         s = QUOTED;
-                        openedAt = line;
+                        opened = lines;
                     } else {
                         s = isBoundary(c) ? FIELD_START : UNQUOTED;
                     }
@@ -45,6 +49,9 @@ final class QuoteScanner {
             }
         }
         state = s;
+        line = lines;
+        openedAt = opened;
+        afterCr = cr;
     }
 
     /** Whether the text so far ends inside a quoted field. */

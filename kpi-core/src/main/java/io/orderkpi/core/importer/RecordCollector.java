@@ -27,8 +27,14 @@ final class RecordCollector extends CsvCallbackHandler<RecordCollector> {
     private boolean headerMode = true;
     private int[] slotOfField = new int[0];
     private String[] values = new String[0];
-    /** The data record's fields, untrimmed, back to back; {@code rawEnds[i]} is where field i ends. */
-    private final StringBuilder raw = new StringBuilder(256);
+    /**
+     * The data record's fields, untrimmed, back to back in {@code raw[0, rawLength)}; {@code
+     * rawEnds[i]} is where field i ends. A plain array, not a {@code StringBuilder}: one non-Latin-1
+     * character would turn a reused builder to UTF-16 for good, and every later append would
+     * check and widen each character.
+     */
+    private char[] raw = new char[256];
+    private int rawLength;
     private int[] rawEnds = new int[16];
 
     private long line;
@@ -75,7 +81,7 @@ final class RecordCollector extends CsvCallbackHandler<RecordCollector> {
         List<String> fields = new ArrayList<>(fieldCount);
         int from = 0;
         for (int i = 0; i < fieldCount; i++) {
-            fields.add(raw.substring(from, rawEnds[i]));
+            fields.add(new String(raw, from, rawEnds[i] - from));
             from = rawEnds[i];
         }
         return fields;
@@ -107,7 +113,7 @@ final class RecordCollector extends CsvCallbackHandler<RecordCollector> {
             headerFields.clear();
         } else {
             Arrays.fill(values, EMPTY);
-            raw.setLength(0);
+            rawLength = 0;
         }
     }
 
@@ -137,11 +143,15 @@ final class RecordCollector extends CsvCallbackHandler<RecordCollector> {
         if (headerMode) {
             headerFields.add(new String(buf, offset, len));
         } else {
-            raw.append(buf, offset, len);
+            if (rawLength + len > raw.length) {
+                raw = Arrays.copyOf(raw, Math.max(raw.length * 2, rawLength + len));
+            }
+            System.arraycopy(buf, offset, raw, rawLength, len);
+            rawLength += len;
             if (field == rawEnds.length) {
                 rawEnds = Arrays.copyOf(rawEnds, field * 2);
             }
-            rawEnds[field] = raw.length();
+            rawEnds[field] = rawLength;
             if (field < slotOfField.length && start < end) {
                 int slot = slotOfField[field];
                 if (slot >= 0) {

@@ -1,5 +1,7 @@
 package io.orderkpi.bench;
 
+import io.orderkpi.bench.soak.Soak;
+import io.orderkpi.bench.soak.SoakOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -15,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * The benchmark harness (BENCHMARKS.md): {@code java -jar kpi-bench.jar --quick|--full
- * [--only P1,P6] [--out FILE]}. Prints {@code workload | ours | limit | ratio | goal | spread}
+ * [--only P1,P6] [--out FILE]}, or {@code --soak [MINUTES]} for the soak
+ * ({@link Soak}). Prints {@code workload | ours | limit | ratio | goal | spread}
  * and writes the results as JSON (default {@code kpi-bench/results/latest.json}).
  */
 public final class Bench {
@@ -29,6 +32,10 @@ public final class Bench {
         // A log line per processed order would measure the console, not the code.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        if (args.length > 0 && args[0].equals("--soak")) {
+            soak(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         try {
             Options options = Options.parse(args);
             run(options, System.out);
@@ -39,6 +46,17 @@ public final class Bench {
         } catch (IOException e) {
             System.err.println("kpi-bench: " + e.getMessage());
             System.exit(1);
+        }
+    }
+
+    /** {@code --soak [MINUTES] ...}: not a ratio but a verdict, with its own options and exit status. */
+    private static void soak(String[] args) {
+        try {
+            System.exit(Soak.main(args, System.out));
+        } catch (IllegalArgumentException e) {
+            System.err.println("kpi-bench: " + e.getMessage());
+            System.err.println(SoakOptions.USAGE);
+            System.exit(2);
         }
     }
 
@@ -90,7 +108,8 @@ public final class Bench {
                         mysql + "; " + redis));
     }
 
-    private static void deleteTree(Path dir) {
+    /** Deletes {@code dir} and everything in it; a failure is printed, never thrown. */
+    public static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(path -> {
                 try {
@@ -107,7 +126,8 @@ public final class Bench {
     /** The command line, parsed. */
     record Options(Mode mode, Set<String> only, Path out) {
 
-        static final String USAGE = "usage: java -jar kpi-bench.jar --quick|--full [--only P1,P6] [--out FILE]";
+        static final String USAGE = "usage: java -jar kpi-bench.jar --quick|--full [--only P1,P6] [--out FILE]"
+                + " | --soak [MINUTES]";
 
         static Options parse(String... args) {
             Mode mode = null;

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -26,8 +25,10 @@ import java.util.concurrent.atomic.LongAdder;
  * order or thread interleaving. References are not checked for uniqueness: with 48 random bits,
  * two keys share one with a probability of about n²/2⁴⁹ over n keys.
  *
- * <p>Every key ever seen is remembered with its first result, which keeps the idempotency promise
- * for the life of the instance; memory grows with the number of keys.
+ * <p>The last {@link Builder#rememberedKeys(int)} keys of each kind (200,000 unless set) are
+ * remembered with their first results, which keeps the idempotency promise for retries; an older
+ * key is decided again, with the same answer (it is a hash), and counted again by {@link
+ * #chargesProcessed} and the totals.
  */
 public final class SimulatedPaymentGateway implements PaymentGateway {
 
@@ -53,8 +54,10 @@ public final class SimulatedPaymentGateway implements PaymentGateway {
     private SimulatedPaymentGateway(Builder builder) {
         this.seed = builder.seed;
         this.remote = new SimulatedRemote("Payment gateway", builder.latency);
-        this.charges = new Ledger(SimulatedDraws.CHARGE, builder.chargeFailureProbability, "PAY-", CHARGE_DECLINED);
-        this.refunds = new Ledger(SimulatedDraws.REFUND, builder.refundFailureProbability, "REF-", REFUND_DECLINED);
+        this.charges = new Ledger(SimulatedDraws.CHARGE, builder.chargeFailureProbability, "PAY-", CHARGE_DECLINED,
+                builder.rememberedKeys);
+        this.refunds = new Ledger(SimulatedDraws.REFUND, builder.refundFailureProbability, "REF-", REFUND_DECLINED,
+                builder.rememberedKeys);
     }
 
     /** A builder with the defaults: random seed, 15 % declined charges, 5 % declined refunds, no latency. */
@@ -127,11 +130,12 @@ public final class SimulatedPaymentGateway implements PaymentGateway {
         private final double failureProbability;
         private final String referencePrefix;
         private final String declineReason;
-        private final ConcurrentHashMap<String, PaymentResult> results = new ConcurrentHashMap<>();
+        private final RecentResults<String, PaymentResult> results;
         private final LongAdder processed = new LongAdder();
         private final AtomicLong movedCents = new AtomicLong();
 
-        Ledger(long kind, double failureProbability, String referencePrefix, String declineReason) {
+        Ledger(long kind, double failureProbability, String referencePrefix, String declineReason, int remembered) {
+            this.results = new RecentResults<>(remembered);
             this.kind = kind;
             this.failureProbability = failureProbability;
             this.referencePrefix = referencePrefix;
@@ -139,9 +143,9 @@ public final class SimulatedPaymentGateway implements PaymentGateway {
         }
 
         PaymentResult settle(String key, Money amount) {
-            // computeIfAbsent decides once per key: a concurrent call with the same key waits
-            // for that decision and returns it, so money moves once.
-            return results.computeIfAbsent(key, k -> decide(k, amount));
+            // Decided once per key: a concurrent call with the same key waits for that decision and
+            // returns it, so money moves once.
+            return results.firstResult(key, k -> decide(k, amount));
         }
 
         private PaymentResult decide(String key, Money amount) {
@@ -163,8 +167,15 @@ public final class SimulatedPaymentGateway implements PaymentGateway {
         private double chargeFailureProbability = DEFAULT_CHARGE_FAILURE_PROBABILITY;
         private double refundFailureProbability = DEFAULT_REFUND_FAILURE_PROBABILITY;
         private Duration latency = Duration.ZERO;
+        private int rememberedKeys = RecentResults.DEFAULT_CAPACITY;
 
         private Builder() {
+        }
+
+        /** How many of the latest keys of each kind keep their first results (at least 1); 200,000 unless set. */
+        public Builder rememberedKeys(int keys) {
+            this.rememberedKeys = RecentResults.checkCapacity(keys);
+            return this;
         }
 
         /** Seed of the random draws; random unless set. */

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
  * a shared generator: the same seed gives every line the same draw whatever the call order or
  * thread interleaving. Only shortages of real stock depend on order, as they would in a shop.
  *
- * <p>Every line ever reserved is remembered, which keeps the idempotency promise for the life of
- * the instance; memory grows by roughly a hundred bytes per line.
+ * <p>The lines of the last {@link Builder#rememberedLines(int)} reservations (200,000 unless set)
+ * are remembered with their results, which keeps the idempotency promise for retries, at roughly
+ * a hundred bytes per line; an older line is forgotten, and reserving it again takes units again.
  */
 public final class SimulatedStockService implements StockService {
 
@@ -39,7 +40,7 @@ public final class SimulatedStockService implements StockService {
     private final long defaultStock;
     private final SimulatedRemote remote;
     private final ConcurrentHashMap<String, AtomicLong> stock = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<LineKey, Line> lines = new ConcurrentHashMap<>();
+    private final RecentResults<LineKey, Line> lines;
     private final LongAdder reservationsMade = new LongAdder();
     private final LongAdder releasesMade = new LongAdder();
 
@@ -48,6 +49,7 @@ public final class SimulatedStockService implements StockService {
         this.failureProbability = builder.failureProbability;
         this.defaultStock = builder.defaultStock;
         this.remote = new SimulatedRemote("Stock service", builder.latency);
+        this.lines = new RecentResults<>(builder.rememberedLines);
     }
 
     /** A builder with the defaults: random seed, 10 % failures, 1,000,000 units, no latency. */
@@ -63,8 +65,7 @@ public final class SimulatedStockService implements StockService {
         }
         remote.enter();
         // computeIfAbsent runs the decision once per line, even for concurrent calls on it.
-        return lines.computeIfAbsent(new LineKey(orderId, lineIndex), key -> decide(key, productId, quantity))
-                .result();
+        return lines.firstResult(new LineKey(orderId, lineIndex), key -> decide(key, productId, quantity)).result();
     }
 
     @Override
@@ -72,7 +73,7 @@ public final class SimulatedStockService implements StockService {
         remote.enter();
         // computeIfPresent waits for a reservation of the line still being decided, so a release
         // never slips past it.
-        lines.computeIfPresent(new LineKey(orderId, lineIndex), (key, line) -> line.held() ? giveBack(line) : line);
+        lines.update(new LineKey(orderId, lineIndex), (key, line) -> line.held() ? giveBack(line) : line);
     }
 
     /** Units of {@code productId} neither reserved nor taken out by {@link #setStock}. */
@@ -162,8 +163,15 @@ public final class SimulatedStockService implements StockService {
         private double failureProbability = DEFAULT_FAILURE_PROBABILITY;
         private long defaultStock = DEFAULT_STOCK;
         private Duration latency = Duration.ZERO;
+        private int rememberedLines = RecentResults.DEFAULT_CAPACITY;
 
         private Builder() {
+        }
+
+        /** How many of the latest reserved lines keep their results (at least 1); 200,000 unless set. */
+        public Builder rememberedLines(int lines) {
+            this.rememberedLines = RecentResults.checkCapacity(lines);
+            return this;
         }
 
         /** Seed of the random draws; random unless set. */

@@ -17,7 +17,7 @@ import java.util.function.Function;
 final class RecentResults<K, V> {
 
     /** Keys kept unless a builder says otherwise: minutes of work at any rate this machine reaches. */
-    static final int DEFAULT_CAPACITY = 200_000;
+    static final int DEFAULT_CAPACITY = 100_000;
 
     private final int capacity;
     private final ConcurrentHashMap<K, V> results = new ConcurrentHashMap<>();

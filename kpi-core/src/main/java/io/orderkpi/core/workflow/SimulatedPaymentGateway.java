@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * order or thread interleaving. References are not checked for uniqueness: with 48 random bits,
  * two keys share one with a probability of about n²/2⁴⁹ over n keys.
  *
- * <p>The last {@link Builder#rememberedKeys(int)} keys of each kind (200,000 unless set) are
+ * <p>The last {@link Builder#rememberedKeys(int)} keys of each kind (100,000 unless set) are
  * remembered with their first results, which keeps the idempotency promise for retries; an older
  * key is decided again, with the same answer (it is a hash), and counted again by {@link
  * #chargesProcessed} and the totals.
@@ -172,7 +172,7 @@ public final class SimulatedPaymentGateway implements PaymentGateway {
         private Builder() {
         }
 
-        /** How many of the latest keys of each kind keep their first results (at least 1); 200,000 unless set. */
+        /** How many of the latest keys of each kind keep their first results (at least 1); 100,000 unless set. */
         public Builder rememberedKeys(int keys) {
             this.rememberedKeys = RecentResults.checkCapacity(keys);
             return this;

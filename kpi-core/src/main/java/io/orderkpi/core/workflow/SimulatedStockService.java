@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * a shared generator: the same seed gives every line the same draw whatever the call order or
  * thread interleaving. Only shortages of real stock depend on order, as they would in a shop.
  *
- * <p>The lines of the last {@link Builder#rememberedLines(int)} reservations (200,000 unless set)
+ * <p>The lines of the last {@link Builder#rememberedLines(int)} reservations (100,000 unless set)
  * are remembered with their results, which keeps the idempotency promise for retries, at roughly
  * a hundred bytes per line; an older line is forgotten, and reserving it again takes units again.
  */
@@ -168,7 +168,7 @@ public final class SimulatedStockService implements StockService {
         private Builder() {
         }
 
-        /** How many of the latest reserved lines keep their results (at least 1); 200,000 unless set. */
+        /** How many of the latest reserved lines keep their results (at least 1); 100,000 unless set. */
         public Builder rememberedLines(int lines) {
             this.rememberedLines = RecentResults.checkCapacity(lines);
             return this;

@@ -5,7 +5,8 @@
 const TOKEN_KEY = 'orderkpi.token';
 const CHART_DAYS = 30;
 const SVG = 'http://www.w3.org/2000/svg';
-const FAILED_SHOWN = 25;
+/** Failed jobs listed at first, and how many more each "Show more" adds. */
+const FAILED_PAGE = 25;
 const KPI_FIELDS = [
   ['total_revenue', 'Net revenue', 'money'],
   ['gross_revenue', 'Gross revenue', 'money'],
@@ -34,6 +35,9 @@ const state = {
   rejected: new Map(),   // import_id -> first rejected rows, once the import is finished
   queues: [],
   failedJobs: [],
+  /** How many failed jobs the panel lists; "Show more" raises it, a new filter resets it. */
+  failedWanted: FAILED_PAGE,
+  failedFilterKey: '',
   trend: null,
   refreshes: 0,
 };
@@ -633,28 +637,46 @@ function failedFilter() {
   return { queue: $('failed-queue').value, q: $('failed-q').value.trim() };
 }
 
+/** Pages through the failed jobs of the filter, newest first, until `wanted` are read or none is left. */
+async function readFailed(filter, wanted) {
+  const jobs = [];
+  let cursor = null;
+  do {
+    const data = await api('GET', '/api/v1/queues/failed' + query({ ...filter, limit: Math.min(500, wanted - jobs.length), cursor }));
+    jobs.push(...data.failed_jobs);
+    cursor = data.next_cursor;
+  } while (cursor && jobs.length < wanted);
+  return { jobs, more: Boolean(cursor) };
+}
+
 async function loadFailed() {
   const filter = failedFilter();
-  const data = await api('GET', '/api/v1/queues/failed' + query(filter));
+  const key = filter.queue + '\n' + filter.q;
+  if (key !== state.failedFilterKey) {
+    state.failedFilterKey = key;
+    state.failedWanted = FAILED_PAGE;
+  }
+  const { jobs, more } = await readFailed(filter, state.failedWanted);
   const now = failedFilter();
   if (now.queue !== filter.queue || now.q !== filter.q) return;
-  state.failedJobs = data.failed_jobs;
+  state.failedJobs = jobs;
   // The payload is never shown: it may hold ids or data an operator does not need to see here.
-  const rows = data.failed_jobs.slice(0, FAILED_SHOWN).map((job) => el('tr', { dataset: { job: job.id } },
+  const rows = jobs.map((job) => el('tr', { dataset: { job: job.id } },
     cell('Failed at', { class: 'nowrap', text: time(job.failed_at) }),
     cell('Queue', { text: job.queue }),
     cell('Type', { class: 'mono nowrap', text: job.type }),
+    cell('Subject', { class: 'nowrap', text: job.subject || '' }),
     cell('Error', { class: 'error-text', title: job.last_error || '', text: shortError(job.last_error) }),
     cell('Attempts', { class: 'num', text: job.attempts }),
     el('td', { class: 'actions' },
       action('Retry', 'retry job ' + job.id, 'POST', '/api/v1/queues/failed/' + job.id + '/retry', 'Job queued again', 'retry'),
       action('Forget', 'forget job ' + job.id, 'DELETE', '/api/v1/queues/failed/' + job.id, 'Job forgotten', 'forget'))));
   $('failed-table').tBodies[0].replaceChildren(...rows);
-  const total = data.failed_jobs.length;
-  $('failed-count').textContent = '(' + count(total) + ')';
+  const total = jobs.length;
+  $('failed-count').textContent = '(' + count(total) + (more ? '+' : '') + ')';
   show($('failed-empty'), total === 0);
-  $('failed-more').textContent = total > rows.length
-    ? 'Showing the newest ' + rows.length + ' of ' + count(total) + '; narrow the filter to see the others.' : '';
+  $('failed-more').textContent = more ? 'Showing the newest ' + count(total) + '; there are more.' : '';
+  show($('failed-next'), more);
   const filtered = filter.queue || filter.q;
   $('failed-retry-all').textContent = filtered ? 'Retry these ' + total : 'Retry all';
   $('failed-forget-all').textContent = filtered ? 'Forget these ' + total : 'Forget all';
@@ -845,6 +867,10 @@ function init() {
     event.currentTarget.textContent = open ? 'Hide table' : 'Show as table';
   });
   $('failed-filter').addEventListener('submit', (event) => event.preventDefault());
+  $('failed-next').addEventListener('click', () => {
+    state.failedWanted += FAILED_PAGE;
+    loadFailed().catch((e) => notice(e.message, true));
+  });
   $('failed-queue').addEventListener('change', () => refresh());
   $('failed-q').addEventListener('input', () => {
     clearTimeout(filterTimer);

@@ -5,6 +5,7 @@ import static io.orderkpi.server.dashboard.DashboardData.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orderkpi.core.queue.JobRequest;
 import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.ServerConfig;
 import java.math.BigDecimal;
@@ -213,6 +214,36 @@ class DashboardBrowserTest {
         } finally {
             server.kpi().jobs().clear("refunds");
             server.kpi().jobs().resume("refunds");
+        }
+    }
+
+    @Test
+    void theFailedListShowsTwentyFiveWithSubjectsAndShowMoreListsTheRest() {
+        List<UUID> jobs = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            jobs.add(server.kpi().workers().enqueue(JobRequest.of("refunds", "test.paged-" + i, "secret-payload")
+                    .withSubject("paged job " + i)));
+        }
+        try {
+            Browser.waiting().until(() -> server.kpi().jobs().failed("refunds", "test.paged-", Long.MAX_VALUE, 500)
+                    .items().size() == 30);
+            browser.find("#failed-q").sendKeys("test.paged-");
+            Browser.waiting().until(() -> browser.all("#failed-table tr[data-job]").size() == 25
+                    && text(browser.find("#failed-count")).equals("(25+)"));
+            assertThat(browser.find("#failed-next").isDisplayed()).isTrue();
+            assertThat(text(browser.find("#failed-table tr[data-job='" + jobs.get(29) + "']")))
+                    .as("newest first, with its subject").contains("paged job 29");
+
+            browser.find("#failed-next").click();
+
+            Browser.waiting().until(() -> browser.all("#failed-table tr[data-job]").size() == 30
+                    && text(browser.find("#failed-count")).equals("(30)"));
+            assertThat(browser.find("#failed-next").isDisplayed()).isFalse();
+            assertThat(text(browser.find("#failed-table tr[data-job='" + jobs.get(0) + "']"))).contains("paged job 0");
+        } finally {
+            jobs.forEach(job -> server.kpi().jobs().forgetFailed(job));
+            browser.find("#failed-q").clear();
+            browser.find("#failed-q").sendKeys(Keys.BACK_SPACE);
         }
     }
 

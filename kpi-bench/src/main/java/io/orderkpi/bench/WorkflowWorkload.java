@@ -55,7 +55,7 @@ final class WorkflowWorkload implements Workload {
     }
 
     private static final int FULL_MEMORY_ORDERS = 20_000;
-    private static final int FULL_DATABASE_ORDERS = 1_000;
+    private static final int FULL_DATABASE_ORDERS = 500;
     private static final int RELAY_BATCH = 256;
     /** The facade's order-processing workers (its default of 8 workers gives that queue 4). */
     private static final int PARALLEL_PARTS = 4;

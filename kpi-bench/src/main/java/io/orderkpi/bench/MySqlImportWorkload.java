@@ -18,6 +18,7 @@ import io.orderkpi.mysql.MySqlLease;
 import io.orderkpi.mysql.MySqlRecordStore;
 import io.orderkpi.mysql.SchemaMigration;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ final class MySqlImportWorkload implements Workload {
      */
     private record Rows(Path csv, Path ordersFile, Path itemsFile, int count, long items) {
 
-        void delete() throws java.io.IOException {
+        void delete() throws IOException {
             Files.deleteIfExists(csv);
             Files.deleteIfExists(ordersFile);
             Files.deleteIfExists(itemsFile);

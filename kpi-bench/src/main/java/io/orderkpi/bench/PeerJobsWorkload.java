@@ -12,12 +12,15 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.orderkpi.mysql.MySqlDataSources;
 import io.orderkpi.mysql.MySqlJobStore;
 import io.orderkpi.mysql.SchemaMigration;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -84,7 +87,7 @@ final class PeerJobsWorkload implements Workload {
 
     @Override
     public String id() {
-        return "P10-" + store.name().toLowerCase(java.util.Locale.ROOT);
+        return "P10-" + store.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -128,10 +131,10 @@ final class PeerJobsWorkload implements Workload {
             if (in == null) {
                 return "(version unknown)";
             }
-            java.util.Properties properties = new java.util.Properties();
+            Properties properties = new Properties();
             properties.load(in);
             return properties.getProperty("version", "(version unknown)");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(version unknown)";
         }
     }

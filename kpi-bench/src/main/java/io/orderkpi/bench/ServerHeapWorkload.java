@@ -8,6 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.orderkpi.core.importer.SampleOrders;
 import io.orderkpi.server.ServerConfig;
 import io.orderkpi.server.cli.OrderKpiCli;
+import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -23,8 +24,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -112,11 +116,11 @@ final class ServerHeapWorkload implements Workload {
     }
 
     private static String mib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f", bytes / MIB);
+        return String.format(Locale.ROOT, "%.1f", bytes / MIB);
     }
 
     private static String seconds(Duration duration) {
-        return String.format(java.util.Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
+        return String.format(Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
     }
 
     /** What the child's JMX showed during one import. */
@@ -290,9 +294,9 @@ final class ServerHeapWorkload implements Workload {
 
         /** This JVM's class path with every entry absolute: the child runs in a directory of its own. */
         private static String absoluteClassPath() {
-            return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                     .map(entry -> Path.of(entry).toAbsolutePath().toString())
-                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+                    .collect(Collectors.joining(File.pathSeparator));
         }
 
         URI awaitListening() throws Exception {

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -112,7 +113,7 @@ final class WorkflowWorkload implements Workload {
     }
 
     private static Map<String, String> with(Map<String, String> notes, int count) {
-        Map<String, String> all = new java.util.TreeMap<>(notes);
+        Map<String, String> all = new TreeMap<>(notes);
         all.put("orders", Integer.toString(count));
         return all;
     }

@@ -68,12 +68,14 @@ public final class Bench {
             out.println("kpi-bench " + options.mode().wireName() + " on " + Report.machine());
             Report.printHeader(out);
             for (Workload workload : workloads(workDir)) {
-                if (!options.only().isEmpty() && !options.only().contains(workload.id())) {
+                if (!selected(options.only(), workload)) {
                     continue;
                 }
                 Outcome outcome;
                 try {
                     outcome = workload.run(options.mode());
+                } catch (Backends.Unreachable e) {
+                    outcome = new Outcome.NotRun(e.getMessage());
                 } catch (Exception e) {
                     outcome = new Outcome.NotRun("failed: " + e);
                 }
@@ -90,22 +92,28 @@ public final class Bench {
 
     /** Every workload of BENCHMARKS.md, in table order. */
     static List<Workload> workloads(Path workDir) {
-        String mysql = "needs the MySQL adapter (kpi-mysql, issue 9), not built yet";
-        String redis = "needs the Redis adapter (kpi-redis, issue 10), not built yet";
         return List.of(
                 new CsvParseWorkload(workDir),
-                new NotYetWorkload("P2", "import into MySQL", "rows/s", Workload.Goal.atLeast(0.5), mysql),
-                new NotYetWorkload("P3", "KPI facts into Redis", "facts/s", Workload.Goal.atLeast(0.8), redis),
+                new MySqlImportWorkload(workDir),
+                new RedisKpiFactsWorkload(),
                 new MemoryKpiFactsWorkload(),
-                new MemoryWorkflowWorkload(),
+                new WorkflowWorkload(WorkflowWorkload.Stores.MEMORY),
+                new WorkflowWorkload(WorkflowWorkload.Stores.MYSQL_REDIS),
                 new HttpDailyWorkload(workDir),
-                new NotYetWorkload("P7", "range report 30 d × 10k customers", "reports/s",
-                        Workload.Goal.atLeast(0.5), redis),
-                new NotYetWorkload("P8", "server heap, 1 M vs 100 k orders", "ratio", new Workload.Goal(1.2, "≤ 1.2"),
-                        mysql),
-                new NotYetWorkload("P9", "jobs, Redis Streams, 2 workers", "jobs/s", Workload.Goal.atLeast(0.5), redis),
-                new NotYetWorkload("P10", "no-op jobs vs db-scheduler", "jobs/s", new Workload.Goal(1, "Redis ≥ 2, MySQL ≥ 1"),
-                        mysql + "; " + redis));
+                new RedisRangeReportWorkload(),
+                new ServerHeapWorkload(workDir),
+                new RedisJobsWorkload(),
+                new PeerJobsWorkload(PeerJobsWorkload.Store.MYSQL),
+                new PeerJobsWorkload(PeerJobsWorkload.Store.REDIS));
+    }
+
+    /**
+     * Whether {@code --only} picked the workload: by its id, or by the number it shares with
+     * its variants ({@code P5} picks {@code P5} and {@code P5-db}).
+     */
+    static boolean selected(Set<String> only, Workload workload) {
+        String id = workload.id().toUpperCase(Locale.ROOT);
+        return only.isEmpty() || only.contains(id) || only.contains(id.replaceFirst("-.*", ""));
     }
 
     /** Deletes {@code dir} and everything in it; a failure is printed, never thrown. */
@@ -151,10 +159,11 @@ public final class Bench {
             if (mode == null) {
                 throw new IllegalArgumentException("choose --quick (under 3 minutes) or --full (under 15)");
             }
-            Set<String> known = workloads(Path.of(".")).stream().map(Workload::id).collect(Collectors.toSet());
+            List<Workload> known = workloads(Path.of("."));
             for (String id : only) {
-                if (!known.contains(id)) {
-                    throw new IllegalArgumentException("--only: no workload " + id + " (known: P1 … P10)");
+                if (known.stream().noneMatch(workload -> selected(Set.of(id), workload))) {
+                    throw new IllegalArgumentException("--only: no workload " + id
+                            + " (known: P1 … P10, P5-db, P10-mysql, P10-redis)");
                 }
             }
             return new Options(mode, Set.copyOf(only), out);

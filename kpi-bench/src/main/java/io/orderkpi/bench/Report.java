@@ -61,7 +61,9 @@ final class Report {
     }
 
     private static String figure(double value, String unit) {
-        return String.format(Locale.ROOT, "%,.0f %s", value, unit);
+        // Slow workloads (a range report, a heap in MiB) need their decimals to be told apart.
+        String format = value >= 100 ? "%,.0f %s" : value >= 10 ? "%.1f %s" : "%.2f %s";
+        return String.format(Locale.ROOT, format, value, unit);
     }
 
     private static String ratio(double value) {

@@ -34,6 +34,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -124,8 +125,14 @@ public final class MySqlJobStore implements JobStore {
                 }
             }
             Instant now = db.now();
-            insert(handle, new Row(0, id, request.queue(), request.type(), request.payload(), request.subject(),
-                    request.dedupKey(), hash != null, now, 0, null, 0, null, now), now);
+            try {
+                insert(handle, new Row(0, id, request.queue(), request.type(), request.payload(), request.subject(),
+                        request.dedupKey(), hash != null, now, 0, null, 0, null, now), now);
+            } catch (JdbiException e) {
+                // READ COMMITTED locks no missing row: a concurrent enqueue with the key inserted it
+                // first. Run again; the select then finds that job.
+                throw Db.isDuplicateKey(e) ? new Db.Conflict(e) : e;
+            }
             return id;
         });
         if (stored.equals(id)) {

@@ -305,6 +305,36 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void concurrentEnqueuesWithOneDedupKeyStoreOneJobAndAllGetItsId() throws Exception {
+        JobStore store = store();
+        int rounds = 20;
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                String key = "process:race-" + round;
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<UUID>> ids = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    ids.add(pool.submit(() -> {
+                        start.await();
+                        return store.enqueue(job("race").withDedupKey(key));
+                    }));
+                }
+                start.countDown();
+                Set<UUID> distinct = new HashSet<>();
+                for (Future<UUID> id : ids) {
+                    distinct.add(id.get(30, TimeUnit.SECONDS));
+                }
+                assertThat(distinct).as("round %d: one job for the key, its id for every caller", round).hasSize(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(stats(store, QUEUE).pending()).isEqualTo(rounds);
+    }
+
+    @Test
     void aRetriedFailedJobTakesItsDedupKeyBackOnlyWhenNoOtherJobHoldsIt() {
         JobStore store = store();
         UUID first = store.enqueue(job("order-9").withDedupKey("process:9"));

@@ -248,7 +248,7 @@ class RedisOutageServerTest {
         return Json.MAPPER.readTree(response.body());
     }
 
-    /** A GET that must be answered within {@link #ANSWER_BOUND}, else the test fails with the client's timeout. */
+    /** A GET answered within {@link #ANSWER_BOUND}, else the test fails with the client's timeout. */
     private static HttpResponse<String> get(OrderKpiServer server, String path) {
         return send(HttpRequest.newBuilder(server.uri().resolve(path)).GET());
     }

@@ -44,6 +44,12 @@ final class RedisLink implements AutoCloseable {
     private final Object connecting = new Object();
     private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
+    /** The number of the latest attempt to connect, and whether it is under way. */
+    private volatile long attempt;
+    private volatile boolean attempting;
+    /** The latest failed attempt and its failure; guarded by {@link #connecting}. */
+    private long failedAttempt;
+    private @Nullable StoreUnavailableException failure;
 
     /**
      * @param name     what the adapter is, for messages ("The Redis KPI store")
@@ -89,21 +95,37 @@ final class RedisLink implements AutoCloseable {
         return server;
     }
 
-    /** Connects on first use, so an adapter can be built while Redis is down and work once it is up. */
+    /**
+     * Connects on first use, so an adapter can be built while Redis is down and work once it is up.
+     * Callers that arrive while an attempt is under way take its outcome, failure included, rather
+     * than each trying again in turn: against a hung Redis, the sixteenth of sixteen callers waited
+     * sixteen connect timeouts.
+     */
     RedisAsyncCommands<String, String> commands() {
         StatefulRedisConnection<String, String> open = connection;
         if (open != null) {
             return open.async();
         }
+        long firstAccepted = attempting ? attempt : attempt + 1;
         synchronized (connecting) {
             if (closed) {
                 throw new IllegalStateException(name + " is closed");
             }
             if (connection == null) {
+                StoreUnavailableException failed = failure;
+                if (failed != null && failedAttempt >= firstAccepted) {
+                    throw new StoreUnavailableException(failed.getMessage(), failed);
+                }
+                attempt++;
+                attempting = true;
                 try {
                     connection = client.connect();
                 } catch (RedisException e) {
-                    throw new StoreUnavailableException(server + " cannot be reached: " + reason(e), e);
+                    failedAttempt = attempt;
+                    failure = new StoreUnavailableException(server + " cannot be reached: " + reason(e), e);
+                    throw failure;
+                } finally {
+                    attempting = false;
                 }
             }
             return connection.async();

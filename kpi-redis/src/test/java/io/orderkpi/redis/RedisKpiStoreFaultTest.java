@@ -115,6 +115,41 @@ class RedisKpiStoreFaultTest {
         }
     }
 
+    /**
+     * A hung Redis: the first call waits the command timeout; later ones give up after a short
+     * wait until a reply shows Redis answers again, so a hung Redis does not hold every caller's
+     * thread (an HTTP handler's, say) for the full timeout.
+     */
+    @Test
+    void afterATimeOutCallsGiveUpQuicklyUntilRedisAnswersAgain() {
+        try (TcpProxy proxy = TcpProxy.start(redis.host(), redis.port())) {
+            RedisKpiStore slow = RedisKpiStore.builder().uri("redis://127.0.0.1:" + proxy.port()).prefix(prefix)
+                    .commandTimeout(Duration.ofSeconds(1)).build();
+            opened.add(slow);
+            assertThat(slow.apply(completed(1, DAY, "alice", 1_000))).isTrue();
+
+            proxy.freeze();
+            assertThatThrownBy(() -> slow.totals(DAY)).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("did not answer within 1000 ms");
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> slow.totals(DAY)).isInstanceOf(StoreUnavailableException.class)
+                        .hasMessageContaining("within " + RedisLink.UNRESPONSIVE_WAIT_MILLIS + " ms")
+                        .hasMessageContaining("earlier time-out");
+            }
+
+            proxy.restore();
+            DailyTotals alice = new DailyTotals(DAY, 1_000, 1, 0, 0, 1);
+            await().atMost(Duration.ofSeconds(30)).ignoreException(StoreUnavailableException.class)
+                    .until(() -> slow.totals(DAY).equals(alice));
+
+            // A reply came: the next hang is given the full timeout again.
+            proxy.freeze();
+            assertThatThrownBy(() -> slow.totals(DAY)).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("did not answer within 1000 ms").hasMessageNotContaining("earlier");
+            proxy.restore();
+        }
+    }
+
     @Test
     void aFlushedScriptCacheIsRefilledByTheFirstCallThatNeedsIt() {
         store.apply(completed(1, DAY, "alice", 1_000));

@@ -3,6 +3,7 @@ package io.orderkpi.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -34,6 +35,14 @@ import java.util.concurrent.TimeoutException;
  */
 final class RedisLink implements AutoCloseable {
 
+    /**
+     * How long a caller waits for a reply while Redis is known not to answer (a command timed out
+     * and no reply came since): the full timeout per call made every HTTP handler wait it out in
+     * turn, so a hung Redis held every handler slot and requests that need only MySQL, and
+     * {@code /health}, queued behind them.
+     */
+    static final long UNRESPONSIVE_WAIT_MILLIS = 100;
+
     private final String name;
     private final long timeoutMillis;
     /** "Redis at host:port", for messages; never the password. */
@@ -44,6 +53,14 @@ final class RedisLink implements AutoCloseable {
     private final Object connecting = new Object();
     private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
+    /** Set when a command timed out, cleared by any reply (an error reply too). */
+    private volatile boolean unresponsive;
+    /** The number of the latest attempt to connect, and whether it is under way. */
+    private volatile long attempt;
+    private volatile boolean attempting;
+    /** The latest failed attempt and its failure; guarded by {@link #connecting}. */
+    private long failedAttempt;
+    private @Nullable StoreUnavailableException failure;
 
     /**
      * @param name     what the adapter is, for messages ("The Redis KPI store")
@@ -89,21 +106,37 @@ final class RedisLink implements AutoCloseable {
         return server;
     }
 
-    /** Connects on first use, so an adapter can be built while Redis is down and work once it is up. */
+    /**
+     * Connects on first use, so an adapter can be built while Redis is down and work once it is up.
+     * Callers that arrive while an attempt is under way take its outcome, failure included, rather
+     * than each trying again in turn: against a hung Redis, the sixteenth of sixteen callers waited
+     * sixteen connect timeouts.
+     */
     RedisAsyncCommands<String, String> commands() {
         StatefulRedisConnection<String, String> open = connection;
         if (open != null) {
             return open.async();
         }
+        long firstAccepted = attempting ? attempt : attempt + 1;
         synchronized (connecting) {
             if (closed) {
                 throw new IllegalStateException(name + " is closed");
             }
             if (connection == null) {
+                StoreUnavailableException failed = failure;
+                if (failed != null && failedAttempt >= firstAccepted) {
+                    throw new StoreUnavailableException(failed.getMessage(), failed);
+                }
+                attempt++;
+                attempting = true;
                 try {
                     connection = client.connect();
                 } catch (RedisException e) {
-                    throw new StoreUnavailableException(server + " cannot be reached: " + reason(e), e);
+                    failedAttempt = attempt;
+                    failure = new StoreUnavailableException(server + " cannot be reached: " + reason(e), e);
+                    throw failure;
+                } finally {
+                    attempting = false;
                 }
             }
             return connection.async();
@@ -127,13 +160,11 @@ final class RedisLink implements AutoCloseable {
     /** Waits for a script; a server that lost its script cache (a restart) gets the source once. */
     <T> T finish(RedisAsyncCommands<String, String> redis, Call<T> call, String what) {
         try {
-            return get(call.future());
+            return get(call.future(), what);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof RedisNoScriptException)) {
                 throw failure(e.getCause(), what);
             }
-        } catch (TimeoutException e) {
-            throw timeout(what, e);
         }
         LuaScript script = call.script();
         return await(redis.eval(script.source(), script.output(), call.keys(), call.args()), what);
@@ -141,26 +172,43 @@ final class RedisLink implements AutoCloseable {
 
     <T> T await(RedisFuture<T> future, String what) {
         try {
-            return get(future);
+            return get(future, what);
         } catch (ExecutionException e) {
             throw failure(e.getCause(), what);
-        } catch (TimeoutException e) {
-            throw timeout(what, e);
         }
     }
 
-    private <T> T get(RedisFuture<T> future) throws ExecutionException, TimeoutException {
+    /** The reply; a wait past the timeout (the short one while Redis does not answer) is unavailability. */
+    private <T> T get(RedisFuture<T> future, String what) throws ExecutionException {
+        // A reply that comes after its caller gave up still tells that Redis answers again.
+        future.whenComplete((value, error) -> {
+            if (error == null || error instanceof RedisCommandExecutionException) {
+                unresponsive = false;
+            } else if (error instanceof RedisCommandTimeoutException) {
+                unresponsive = true;
+            }
+        });
+        boolean known = unresponsive;
+        long wait = known ? Math.min(timeoutMillis, UNRESPONSIVE_WAIT_MILLIS) : timeoutMillis;
         try {
-            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            T reply = future.get(wait, TimeUnit.MILLISECONDS);
+            unresponsive = false;
+            return reply;
+        } catch (TimeoutException e) {
+            unresponsive = true;
+            throw new StoreUnavailableException(server + " did not answer within " + wait + " ms to " + what
+                    + (known ? " (nor since an earlier time-out)" : ""), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RedisCommandTimeoutException) {
+                // Lettuce's own timer, the same timeout: reported as ours, whichever fired first.
+                unresponsive = true;
+                throw new StoreUnavailableException(server + " did not answer within " + wait + " ms to " + what, e);
+            }
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("Interrupted while waiting for " + server, e);
         }
-    }
-
-    private StoreUnavailableException timeout(String what, TimeoutException e) {
-        return new StoreUnavailableException(server + " did not answer within " + timeoutMillis
-                + " ms to " + what, e);
     }
 
     /**

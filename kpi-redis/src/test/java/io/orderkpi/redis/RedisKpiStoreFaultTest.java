@@ -12,6 +12,7 @@ import io.orderkpi.core.kpi.DailyTotals;
 import io.orderkpi.core.kpi.DayRebuild;
 import io.orderkpi.core.kpi.KpiFact;
 import io.orderkpi.testkit.RedisExtension;
+import io.orderkpi.testkit.TcpProxy;
 import io.orderkpi.testkit.TestRedis;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -80,6 +81,73 @@ class RedisKpiStoreFaultTest {
         await().atMost(Duration.ofSeconds(30)).ignoreException(StoreUnavailableException.class)
                 .until(() -> store.apply(completed(2, DAY, "bob", 2_000)));
         assertThat(store.totals(DAY)).isEqualTo(new DailyTotals(DAY, 2_000, 1, 0, 0, 1));
+    }
+
+    /**
+     * A hung Redis at the first connection: callers queued behind the attempt under way share its
+     * failure instead of each making an attempt of its own, one connect timeout after another.
+     */
+    @Test
+    void callersQueuedBehindAFailingFirstConnectionShareItsFailure() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(redis.host(), redis.port())) {
+            proxy.freeze();
+            RedisKpiStore hung = RedisKpiStore.builder().uri("redis://127.0.0.1:" + proxy.port()).prefix(prefix)
+                    .commandTimeout(Duration.ofSeconds(1)).build();
+            opened.add(hung);
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> calls = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    calls.add(callers.submit(() -> hung.totals(DAY)));
+                }
+                for (Future<?> call : calls) {
+                    assertThatThrownBy(call::get).hasCauseInstanceOf(StoreUnavailableException.class);
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+            // All eight arrived within the first attempt's timeout; one late starter may make a second.
+            assertThat(proxy.acceptedConnections()).isBetween(1, 2);
+
+            proxy.restore();
+            await().atMost(Duration.ofSeconds(30)).ignoreException(StoreUnavailableException.class)
+                    .until(() -> hung.totals(DAY) != null);
+        }
+    }
+
+    /**
+     * A hung Redis: the first call waits the command timeout; later ones give up after a short
+     * wait until a reply shows Redis answers again, so a hung Redis does not hold every caller's
+     * thread (an HTTP handler's, say) for the full timeout.
+     */
+    @Test
+    void afterATimeOutCallsGiveUpQuicklyUntilRedisAnswersAgain() {
+        try (TcpProxy proxy = TcpProxy.start(redis.host(), redis.port())) {
+            RedisKpiStore slow = RedisKpiStore.builder().uri("redis://127.0.0.1:" + proxy.port()).prefix(prefix)
+                    .commandTimeout(Duration.ofSeconds(1)).build();
+            opened.add(slow);
+            assertThat(slow.apply(completed(1, DAY, "alice", 1_000))).isTrue();
+
+            proxy.freeze();
+            assertThatThrownBy(() -> slow.totals(DAY)).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("did not answer within 1000 ms");
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> slow.totals(DAY)).isInstanceOf(StoreUnavailableException.class)
+                        .hasMessageContaining("within " + RedisLink.UNRESPONSIVE_WAIT_MILLIS + " ms")
+                        .hasMessageContaining("earlier time-out");
+            }
+
+            proxy.restore();
+            DailyTotals alice = new DailyTotals(DAY, 1_000, 1, 0, 0, 1);
+            await().atMost(Duration.ofSeconds(30)).ignoreException(StoreUnavailableException.class)
+                    .until(() -> slow.totals(DAY).equals(alice));
+
+            // A reply came: the next hang is given the full timeout again.
+            proxy.freeze();
+            assertThatThrownBy(() -> slow.totals(DAY)).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("did not answer within 1000 ms").hasMessageNotContaining("earlier");
+            proxy.restore();
+        }
     }
 
     @Test

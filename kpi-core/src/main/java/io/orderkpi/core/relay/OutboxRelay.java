@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Failures.</b> Events go to a subscriber in batches ({@link EventSubscriber#handleAll}).
  * A subscriber whose back-end is down ({@link StoreUnavailableException}, also as a cause) stalls:
  * the batch is tried again with a backoff doubling up to a cap, for as long as the outage lasts,
- * and is never dead-lettered. A batch failing for another reason is delivered again one event at
+ * and is never dead-lettered. An outbox or a lease that cannot be reached is waited out with the
+ * same backoff. A batch failing for another reason is delivered again one event at
  * a time; an event that keeps failing for the {@link RetryPolicy}'s attempts is dead-lettered, and
  * the later events of its order wait behind it (the outbox holds them) until it is
  * {@linkplain #redeliver redelivered}.
@@ -258,24 +259,49 @@ public final class OutboxRelay implements AutoCloseable {
         return running && !closed && threads.stream().allMatch(Thread::isAlive);
     }
 
+    /**
+     * Delivers until closed. When the outbox or the lease fails (their store is down), the thread
+     * waits with the stall backoff rather than the poll interval, and logs the start and the end
+     * of the outage once: at the poll interval an outage of minutes meant thousands of tries and
+     * as many log lines per subscriber.
+     */
     private void loop(Delivery delivery) {
+        int failures = 0;
         while (!closed) {
             try {
-                if (deliverBatch(delivery) == 0) {
+                int delivered = deliverBatch(delivery);
+                if (failures > 0) {
+                    LOG.info("Relay for {} reaches the outbox and its lease again after {} tries", delivery.name(),
+                            failures);
+                    failures = 0;
+                }
+                if (delivered == 0) {
                     awaitWork();
                 }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // The outbox or the lease failed (their store is down): wait and try again.
-                LOG.warn("Relay for {} cannot reach the outbox or its lease: {}", delivery.name(), e.toString());
+                failures++;
+                if (failures == 1) {
+                    LOG.warn("Relay for {} cannot reach the outbox or its lease; trying again every {} ms at most: {}",
+                            delivery.name(), maxStallDelay.toMillis(), e.toString());
+                } else {
+                    LOG.debug("Relay for {} still cannot reach the outbox or its lease (try {}): {}", delivery.name(),
+                            failures, e.toString());
+                }
                 try {
-                    awaitWork();
+                    pause(stallDelay(failures));
                 } catch (InterruptedException stop) {
                     return;
                 }
             }
         }
+    }
+
+    /** The wait after the {@code tries}-th failed try of an outage: doubling from 50 ms up to the cap. */
+    private Duration stallDelay(int tries) {
+        long doubled = FIRST_STALL_DELAY.toMillis() << Math.min(tries - 1, 20);
+        return Duration.ofMillis(Math.min(doubled, maxStallDelay.toMillis()));
     }
 
     private void awaitWork() throws InterruptedException {
@@ -488,8 +514,7 @@ public final class OutboxRelay implements AutoCloseable {
                 LOG.warn("Subscriber {} is unavailable; its deliveries wait until it is back: {}", delivery.name(),
                         error.toString());
             }
-            long doubled = FIRST_STALL_DELAY.toMillis() << Math.min(tries - 1, 20);
-            pause(Duration.ofMillis(Math.min(doubled, maxStallDelay.toMillis())));
+            pause(stallDelay(tries));
             if (delivery.grant.get() != grant) {
                 throw new LeaseLost(); // renewal failed while we waited: the new holder takes over
             }
@@ -604,7 +629,7 @@ public final class OutboxRelay implements AutoCloseable {
             return this;
         }
 
-        /** The longest wait between tries of an unavailable subscriber (default 5 s). */
+        /** The longest wait between tries of an unavailable subscriber, outbox or lease (default 5 s). */
         public Builder maxStallDelay(Duration value) {
             this.maxStallDelay = positive("maxStallDelay", value);
             return this;

@@ -235,6 +235,75 @@ class OutboxRelayTest {
         assertThat(subscriber.seen).containsExactly("A#0");
     }
 
+    /** Another lease seen through: subclasses change one call. */
+    static class DelegatingLease implements Lease {
+        private final Lease lease;
+
+        DelegatingLease(Lease lease) {
+            this.lease = lease;
+        }
+
+        @Override
+        public Optional<LeaseGrant> acquire(String name, String holder, Duration duration) {
+            return lease.acquire(name, holder, duration);
+        }
+
+        @Override
+        public boolean renew(LeaseGrant grant, Duration duration) {
+            return lease.renew(grant, duration);
+        }
+
+        @Override
+        public boolean release(LeaseGrant grant) {
+            return lease.release(grant);
+        }
+
+        @Override
+        public Optional<LeaseGrant> current(String name) {
+            return lease.current(name);
+        }
+    }
+
+    /** A lease whose store is down for its first acquires; it notes when each was tried. */
+    static final class DownLease extends DelegatingLease {
+        private final int downCalls;
+        final List<Long> tries = Collections.synchronizedList(new ArrayList<>());
+
+        DownLease(int downCalls) {
+            super(new MemoryLease());
+            this.downCalls = downCalls;
+        }
+
+        @Override
+        public Optional<LeaseGrant> acquire(String name, String holder, Duration duration) {
+            tries.add(System.nanoTime());
+            if (tries.size() <= downCalls) {
+                throw new StoreUnavailableException("lease store unreachable");
+            }
+            return super.acquire(name, holder, duration);
+        }
+    }
+
+    /**
+     * The lease's store down (Redis, say): the relay waits out the outage with the stall backoff
+     * rather than trying (and logging) at every poll, and delivers once the lease is back.
+     */
+    @Test
+    void anUnreachableLeaseIsTriedAgainWithABackoffRatherThanAtEveryPoll() {
+        orderWithEvents("A", 1);
+        Recorder recorder = new Recorder("analytics");
+        DownLease down = new DownLease(8);
+        OutboxRelay relay = keep(relayBuilder(down, recorder).maxStallDelay(Duration.ofMillis(200)).build());
+
+        relay.start();
+
+        await().atMost(WAIT).until(() -> recorder.seen.contains("A#0"));
+        // After the eight failed tries the relay waited 50, 100, then six times 200 ms: 1,350 ms at
+        // least, whatever the machine's load; at the 10 ms poll interval it would be about 80 ms.
+        assertThat(TimeUnit.NANOSECONDS.toMillis(down.tries.get(8) - down.tries.get(0))).isGreaterThanOrEqualTo(1_300);
+        assertThat(deadLetters(null)).isEmpty();
+    }
+
     @Test
     void aPoisonEventIsDeadLetteredAndLaterEventsOfItsOrderWaitBehindItUntilRedelivered() {
         Recorder recorder = new Recorder("analytics");
@@ -429,31 +498,15 @@ class OutboxRelayTest {
     }
 
     /** A paused process's view of a lease: it believes its renewals work while none happens. */
-    static final class PausedRenewals implements Lease {
-        private final Lease lease;
+    static final class PausedRenewals extends DelegatingLease {
 
         PausedRenewals(Lease lease) {
-            this.lease = lease;
-        }
-
-        @Override
-        public Optional<LeaseGrant> acquire(String name, String holder, Duration duration) {
-            return lease.acquire(name, holder, duration);
+            super(lease);
         }
 
         @Override
         public boolean renew(LeaseGrant grant, Duration duration) {
             return true;
-        }
-
-        @Override
-        public boolean release(LeaseGrant grant) {
-            return lease.release(grant);
-        }
-
-        @Override
-        public Optional<LeaseGrant> current(String name) {
-            return lease.current(name);
         }
     }
 

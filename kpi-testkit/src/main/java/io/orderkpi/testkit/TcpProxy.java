@@ -1,0 +1,230 @@
+package io.orderkpi.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP proxy inside the test JVM that makes network faults on demand, so a fault test never
+ * touches the real server behind it: clients connect to {@link #port()} on the loopback address
+ * and their bytes go to the target and back.
+ *
+ * <pre>{@code
+ * try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 3306)) {
+ *     String url = "jdbc:mysql://127.0.0.1:" + proxy.port() + "/db";
+ *     ...
+ *     proxy.cut();     // every open connection closed, new ones refused
+ *     ...
+ *     proxy.restore(); // connections accepted again, on the same port
+ *     proxy.freeze();  // connections stay open, but no byte passes: a hung server
+ *     ...
+ *     proxy.restore(); // the held bytes go on
+ * }
+ * }</pre>
+ *
+ * <p>{@link #cut()} closes the listening socket too, so a client gets "Connection refused", as
+ * from a server that is down, rather than a connection that is accepted and dropped. A cut
+ * connection is closed on both sides: the server sees its client leave and ends the session.
+ * {@link #freeze()} keeps every connection open and accepts new ones, but holds every byte both
+ * ways until {@link #restore()} (or a cut): only the client's own timeouts end its waits.
+ *
+ * <p>Threads: one acceptor ({@code tcp-proxy-<port>-accept}) and two per open connection
+ * ({@code tcp-proxy-<port>-up}/{@code -down}), all daemons, all ended by {@link #cut()} or
+ * {@link #close()}; a test that counts its threads should leave these out by name. Thread-safe.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    /** The prefix of every thread name of every proxy, for tests that count threads. */
+    public static final String THREAD_PREFIX = "tcp-proxy-";
+
+    private final InetSocketAddress target;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private volatile int port;
+    private volatile ServerSocket listener;
+    private volatile boolean closed;
+    private final Object gate = new Object();
+    private boolean frozen;
+
+    private TcpProxy(InetSocketAddress target) {
+        this.target = target;
+    }
+
+    /** A proxy on a free loopback port forwarding to {@code host:port}, accepting at once. */
+    public static TcpProxy start(String host, int port) {
+        TcpProxy proxy = new TcpProxy(new InetSocketAddress(host, port));
+        proxy.listen(0);
+        return proxy;
+    }
+
+    /** The port clients connect to; the same across {@link #cut()} and {@link #restore()}. */
+    public int port() {
+        return port;
+    }
+
+    /** Connections accepted since start (each forwarded to a connection of its own to the target). */
+    public int acceptedConnections() {
+        return accepted.get();
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return open.size() / 2;
+    }
+
+    /** Closes every open connection on both sides and refuses new ones until {@link #restore()}. */
+    public synchronized void cut() {
+        thaw();
+        ServerSocket current = listener;
+        listener = null;
+        if (current != null) {
+            closeQuietly(current);
+        }
+        open.forEach(TcpProxy::closeQuietly);
+        open.clear();
+    }
+
+    /**
+     * Holds every byte, both ways, on open and new connections until {@link #restore()}: a hung
+     * server, or a network that drops packets, rather than one that refuses connections.
+     */
+    public void freeze() {
+        synchronized (gate) {
+            frozen = true;
+        }
+    }
+
+    /** Accepts connections again, on the same port, and lets held bytes go on. Does nothing while open. */
+    public synchronized void restore() {
+        if (closed) {
+            throw new IllegalStateException("The proxy is closed");
+        }
+        thaw();
+        if (listener == null) {
+            listen(port);
+        }
+    }
+
+    /** Whether connections are accepted now. */
+    public boolean isCut() {
+        return listener == null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        cut();
+    }
+
+    private void listen(int wanted) {
+        ServerSocket socket;
+        try {
+            socket = new ServerSocket();
+            // The port of a cut proxy may still have connections in TIME_WAIT.
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 50);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The TCP proxy cannot listen on port " + wanted, e);
+        }
+        port = socket.getLocalPort();
+        listener = socket;
+        daemon(() -> accept(socket), "accept").start();
+    }
+
+    private void accept(ServerSocket socket) {
+        while (!socket.isClosed()) {
+            Socket client;
+            try {
+                client = socket.accept();
+            } catch (IOException e) {
+                return; // cut or closed
+            }
+            Socket server = new Socket();
+            try {
+                server.connect(target, 5_000);
+                client.setTcpNoDelay(true);
+                server.setTcpNoDelay(true);
+            } catch (IOException e) {
+                // The target is down: the client sees its connection closed.
+                closeQuietly(client);
+                closeQuietly(server);
+                continue;
+            }
+            synchronized (this) {
+                if (listener != socket) {
+                    // Cut while this one was being connected.
+                    closeQuietly(client);
+                    closeQuietly(server);
+                    return;
+                }
+                open.add(client);
+                open.add(server);
+            }
+            accepted.incrementAndGet();
+            daemon(() -> pump(client, server), "up").start();
+            daemon(() -> pump(server, client), "down").start();
+        }
+    }
+
+    private void thaw() {
+        synchronized (gate) {
+            frozen = false;
+            gate.notifyAll();
+        }
+    }
+
+    /** Waits while frozen; a connection cut meanwhile fails its next write. */
+    private void awaitPassage() throws InterruptedException {
+        synchronized (gate) {
+            while (frozen) {
+                gate.wait();
+            }
+        }
+    }
+
+    /** Copies one direction until either side closes, then closes both. */
+    private void pump(Socket from, Socket to) {
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                awaitPassage();
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (SocketException e) {
+            // Closed by cut() or by the other side.
+        } catch (IOException e) {
+            // Any other failure ends the connection as well.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            open.remove(from);
+            open.remove(to);
+            closeQuietly(from);
+            closeQuietly(to);
+        }
+    }
+
+    private Thread daemon(Runnable task, String role) {
+        Thread thread = new Thread(task, THREAD_PREFIX + port + "-" + role);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // Closing is all that is left to do; a failure to close changes nothing for the test.
+        }
+    }
+}

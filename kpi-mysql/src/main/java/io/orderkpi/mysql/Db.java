@@ -219,13 +219,13 @@ final class Db {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
                     || cause instanceof SQLRecoverableException) {
-                return new StoreUnavailableException(what + " unavailable: " + cause.getMessage(), e);
+                return new StoreUnavailableException(what, what + " unavailable: " + cause.getMessage(), e);
             }
             if (cause instanceof SQLException sql) {
                 String state = sql.getSQLState();
                 if ((state != null && state.startsWith("08")) || isRetryable(sql)
                         || sql.getErrorCode() == ER_OPTION_PREVENTS_STATEMENT) {
-                    return new StoreUnavailableException(what + " unavailable: " + sql.getMessage(), e);
+                    return new StoreUnavailableException(what, what + " unavailable: " + sql.getMessage(), e);
                 }
             }
         }

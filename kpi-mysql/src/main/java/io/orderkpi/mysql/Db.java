@@ -25,6 +25,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.jdbi.v3.core.transaction.UnableToManipulateTransactionIsolationLevelException;
 
 /**
  * The plumbing every view shares: transactions (READ COMMITTED, retried on deadlock), error
@@ -210,6 +211,12 @@ final class Db {
         return null;
     }
 
+    /** HikariCP's answer to any call on a connection it evicted as broken: no SQL state, this message. */
+    private static boolean isClosedByPool(Throwable cause) {
+        return cause instanceof SQLException sql && sql.getSQLState() == null
+                && "Connection is closed".equals(sql.getMessage());
+    }
+
     /**
      * A failure to reach the database (or one that only time can cure: a read-only server, locks
      * still held after every retry) is {@link StoreUnavailableException}, which callers retry;
@@ -217,15 +224,21 @@ final class Db {
      */
     RuntimeException translate(RuntimeException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnableToManipulateTransactionIsolationLevelException || isClosedByPool(cause)) {
+                // The connection died under the call: the pool had already closed it when the
+                // next JDBC call came (Jdbi's isolation level is one), and says so without an SQL state.
+                return new StoreUnavailableException(what, what + " unavailable: the connection was lost ("
+                        + cause.getMessage() + ")", e);
+            }
             if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
                     || cause instanceof SQLRecoverableException) {
-                return new StoreUnavailableException(what + " unavailable: " + cause.getMessage(), e);
+                return new StoreUnavailableException(what, what + " unavailable: " + cause.getMessage(), e);
             }
             if (cause instanceof SQLException sql) {
                 String state = sql.getSQLState();
                 if ((state != null && state.startsWith("08")) || isRetryable(sql)
                         || sql.getErrorCode() == ER_OPTION_PREVENTS_STATEMENT) {
-                    return new StoreUnavailableException(what + " unavailable: " + sql.getMessage(), e);
+                    return new StoreUnavailableException(what, what + " unavailable: " + sql.getMessage(), e);
                 }
             }
         }

@@ -77,7 +77,7 @@ public final class OrderKpiServer implements AutoCloseable {
         new UptimeMetrics().bindTo(meters);
         long seed = config.simSeed().orElseGet(() -> new SplittableRandom().nextLong());
         this.notifiers = NotifierWiring.from(config);
-        this.stores = StoreWiring.from(config);
+        this.stores = StoreWiring.from(config, meters);
         LOG.info("Stores: {}; notifications: {}", stores.describe(),
                 config.isDemo() ? "log and a demo channel that fails now and then (demo mode)" : notifiers.describe());
         OrderKpi.Builder builder = OrderKpi.builder()
@@ -110,7 +110,7 @@ public final class OrderKpiServer implements AutoCloseable {
             rebuildRetainedDays(kpi, config);
         }
         this.jobs = new BackgroundJobs(kpi.clock());
-        ServerContext context = new ServerContext(kpi, config, meters, jobs, state, notifiers);
+        ServerContext context = new ServerContext(kpi, config, meters, jobs, state, notifiers, stores.checks(kpi));
         this.router = new Router();
         routeGroups().forEach(group -> router.include(group.apply(context)));
         io.orderkpi.server.routes.OperationsRoutes.operations(kpi, config).forEach(router::include);

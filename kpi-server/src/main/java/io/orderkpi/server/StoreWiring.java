@@ -1,7 +1,10 @@
 package io.orderkpi.server;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.orderkpi.core.OrderKpi;
+import io.orderkpi.core.analytics.Analytics;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.spi.JobStore;
 import io.orderkpi.core.spi.KpiStore;
 import io.orderkpi.core.spi.Lease;
@@ -17,8 +20,11 @@ import io.orderkpi.redis.RedisLease;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,16 +45,23 @@ final class StoreWiring implements AutoCloseable {
     private final Optional<Lease> lease;
     private final Optional<Clock> jobClock;
     private final String description;
+    /** {@code host:port/database} of the MySQL URL, without account or parameters. */
+    private final Optional<String> mysqlAddress;
+    /** {@code host:port/database} of the Redis URL, without account. */
+    private final Optional<String> redisAddress;
     private final Deque<AutoCloseable> owned;
 
     private StoreWiring(Optional<RecordStore> records, Optional<KpiStore> kpis, Optional<JobStore> jobs,
-            Optional<Lease> lease, Optional<Clock> jobClock, String description, Deque<AutoCloseable> owned) {
+            Optional<Lease> lease, Optional<Clock> jobClock, String description, ServerConfig config,
+            Deque<AutoCloseable> owned) {
         this.records = records;
         this.kpis = kpis;
         this.jobs = jobs;
         this.lease = lease;
         this.jobClock = jobClock;
         this.description = description;
+        this.mysqlAddress = records.isPresent() ? config.mysqlUrl().map(StoreWiring::address) : Optional.empty();
+        this.redisAddress = kpis.isPresent() ? config.redisUrl().map(uri -> address(uri.toString())) : Optional.empty();
         this.owned = owned;
     }
 
@@ -57,17 +70,17 @@ final class StoreWiring implements AutoCloseable {
      * it per call, and the facade's start names it); a schema that cannot be brought to the current
      * version with {@code ORDERKPI_MYSQL_MIGRATE} does.
      */
-    static StoreWiring from(ServerConfig config) {
+    static StoreWiring from(ServerConfig config, MeterRegistry meters) {
         Deque<AutoCloseable> owned = new ArrayDeque<>();
         try {
-            return open(config, owned);
+            return open(config, meters, owned);
         } catch (RuntimeException e) {
             closeAll(owned);
             throw e;
         }
     }
 
-    private static StoreWiring open(ServerConfig config, Deque<AutoCloseable> owned) {
+    private static StoreWiring open(ServerConfig config, MeterRegistry meters, Deque<AutoCloseable> owned) {
         Optional<RecordStore> records = Optional.empty();
         Optional<Lease> lease = Optional.empty();
         Optional<JobStore> jobs = Optional.empty();
@@ -78,6 +91,8 @@ final class StoreWiring implements AutoCloseable {
             pool = MySqlDataSources.pool(config.mysqlUrl().get(), config.mysqlUser().orElse(null),
                     config.mysqlPassword().orElse(null));
             owned.push(pool);
+            // hikaricp_connections{,_active,_idle,_pending} on /metrics: a leak or an exhausted pool shows.
+            pool.setMetricRegistry(meters);
             SchemaMigration migration = SchemaMigration.valueOf(config.mysqlMigrate().toUpperCase(Locale.ROOT));
             records = Optional.of(MySqlRecordStore.on(pool, Clock.systemUTC(), migration));
             lease = Optional.of(MySqlLease.on(pool, migration));
@@ -107,7 +122,7 @@ final class StoreWiring implements AutoCloseable {
                 : "in-memory records") + ", " + (kpis.isPresent()
                         ? "Redis KPIs (" + Redaction.url(config.redisUrl().get().toString()) + ")" : "in-memory KPIs")
                 + ", " + config.queue() + " job store";
-        return new StoreWiring(records, kpis, jobs, lease, jobClock, description, owned);
+        return new StoreWiring(records, kpis, jobs, lease, jobClock, description, config, owned);
     }
 
     /** Gives the facade the stores that are not in memory. */
@@ -122,6 +137,67 @@ final class StoreWiring implements AutoCloseable {
     /** Durable records with KPIs in memory: the KPIs must be rebuilt from the records at start. */
     boolean kpisNeedRebuild() {
         return records.isPresent() && kpis.isEmpty();
+    }
+
+    /**
+     * What {@code /ready} checks of the stores, in order, each answering {@code ok} or the reason:
+     * {@code mysql} for records in MySQL, else {@code records}; {@code redis} for KPIs in Redis,
+     * else {@code kpis}. A job store or lease on MySQL or Redis lives on the same server, so the
+     * server's one check covers it (one probe, so an outage costs {@code /ready} one connection
+     * timeout, not three). A database that cannot be reached is named by its address and the
+     * cause, {@code MySQL 127.0.0.1:3306/orderkpi unreachable: Connection refused}; never with
+     * its account.
+     */
+    Map<String, Supplier<String>> checks(OrderKpi kpi) {
+        Map<String, Supplier<String>> checks = new LinkedHashMap<>();
+        checks.put(mysqlAddress.isPresent() ? "mysql" : "records", probe(mysqlAddress.map(a -> "MySQL " + a),
+                () -> kpi.records().outbox().pending(Analytics.SUBSCRIBER, 1)));
+        checks.put(redisAddress.isPresent() ? "redis" : "kpis", probe(redisAddress.map(a -> "Redis " + a),
+                () -> kpi.kpis().zone()));
+        return checks;
+    }
+
+    private static Supplier<String> probe(Optional<String> database, Supplier<?> call) {
+        return () -> {
+            try {
+                call.get();
+                return "ok";
+            } catch (RuntimeException e) {
+                String reason = rootReason(e);
+                return database.map(name -> name + (e instanceof StoreUnavailableException ? " unreachable: "
+                        : " failed: ") + reason).orElse(reason);
+            }
+        };
+    }
+
+    /**
+     * The innermost message of a failure, first line only: the driver's "Connection refused"
+     * rather than the pool's "Connection is not available, request timed out" around it.
+     */
+    static String rootReason(Throwable failure) {
+        String reason = failure.getClass().getSimpleName();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && !message.isBlank()) {
+                reason = message.strip().lines().findFirst().orElse(message);
+            }
+        }
+        return reason;
+    }
+
+    /**
+     * {@code host:port/database} of a JDBC or Redis URL: the scheme, the account and the
+     * parameters left out, so no password can show.
+     */
+    static String address(String url) {
+        String rest = url.replaceFirst("^jdbc:", "");
+        int scheme = rest.indexOf("://");
+        rest = scheme >= 0 ? rest.substring(scheme + 3) : rest;
+        int query = rest.indexOf('?');
+        rest = query >= 0 ? rest.substring(0, query) : rest;
+        int slash = rest.indexOf('/');
+        int at = rest.lastIndexOf('@', slash >= 0 ? slash : rest.length());
+        return at >= 0 ? rest.substring(at + 1) : rest;
     }
 
     /** One line for the start-up log. */

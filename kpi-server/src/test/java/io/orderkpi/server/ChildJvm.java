@@ -1,8 +1,11 @@
 package io.orderkpi.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.server.cli.OrderKpiCli;
+import io.orderkpi.server.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -122,6 +125,24 @@ final class ChildJvm implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Uploads {@code csv} to the child's import endpoint with {@code query}; returns the import id. */
+    String upload(URI base, Path csv, String query) throws IOException {
+        HttpRequest post = HttpRequest.newBuilder(base.resolve("/api/v1/imports?" + query))
+                .header("Content-Type", "text/csv").timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofFile(csv)).build();
+        HttpResponse<String> response = send(post);
+        assertThat(response.statusCode()).as(this::log).isEqualTo(202);
+        return Json.MAPPER.readTree(response.body()).get("data").get("import_id").asText();
+    }
+
+    /** The {@code data} of a 200 answer to {@code GET path}. */
+    JsonNode data(URI base, String path) throws IOException {
+        HttpResponse<String> response = send(
+                HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(response.body()).get("data");
     }
 
     String stdout() {

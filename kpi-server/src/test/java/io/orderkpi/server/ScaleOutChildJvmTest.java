@@ -1,21 +1,18 @@
 package io.orderkpi.server;
 
+import static io.orderkpi.server.RecordsOracle.FINAL;
+import static io.orderkpi.server.RecordsOracle.countWhere;
+import static io.orderkpi.server.RecordsOracle.in;
+import static io.orderkpi.server.RecordsOracle.rows;
 import static org.assertj.core.api.Assertions.assertThat;
-import static io.orderkpi.server.OrderRecords.FINAL;
-import static io.orderkpi.server.OrderRecords.countWhere;
-import static io.orderkpi.server.OrderRecords.in;
-import static io.orderkpi.server.OrderRecords.rows;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.core.importer.SampleOrders;
-import io.orderkpi.server.http.Json;
 import io.orderkpi.testkit.MySqlServerExtension;
 import io.orderkpi.testkit.RedisExtension;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +103,7 @@ class ScaleOutChildJvmTest {
             URI base = importer.awaitListening(START);
             victim.awaitListening(START);
 
-            String importId = upload(importer, base, csv, "process=true");
+            String importId = importer.upload(base, csv, "process=true");
             // Kill once both are well into the workflow but far from done: the victim holds claimed
             // jobs, some of them with orders between two steps.
             await("orders being processed").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
@@ -125,7 +122,7 @@ class ScaleOutChildJvmTest {
 
             awaitKpisVerified(importer, base);
 
-            OrderRecords.assertEachOrderDoneOnce(database, count);
+            RecordsOracle.assertEachOrderDoneOnce(database, count);
         }
     }
 
@@ -152,10 +149,10 @@ class ScaleOutChildJvmTest {
             URI base = first.awaitListening(START);
             importId = upload(first, base, csv, "process=true");
             await("orders being processed").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> OrderRecords.count(database, started), processing -> processing >= 300);
+                    .until(() -> RecordsOracle.count(database, started), processing -> processing >= 300);
             first.assertAlive();
 
-            long startedAtSignal = OrderRecords.count(database, started);
+            long startedAtSignal = RecordsOracle.count(database, started);
             first.process().destroy();
 
             assertThat(first.process().waitFor(grace + 30L, TimeUnit.SECONDS)).as(first::log).isTrue();
@@ -163,7 +160,7 @@ class ScaleOutChildJvmTest {
             assertThat(first.stderr()).contains("Stopped on signal");
             // No new job after the signal: at most the jobs already in hand (one per worker, and
             // what started between the count and the signal) start, not the hundreds a grace allows.
-            assertThat(OrderRecords.count(database, started) - startedAtSignal).as("orders started after the signal")
+            assertThat(RecordsOracle.count(database, started) - startedAtSignal).as("orders started after the signal")
                     .isLessThanOrEqualTo(8);
             assertThat(countWhere(database, "status NOT IN " + in(FINAL) + " AND status <> 'pending'"))
                     .as("orders left between two steps").isZero();
@@ -175,7 +172,7 @@ class ScaleOutChildJvmTest {
             awaitImport(second, base, importId, count);
             awaitEveryOrderFinal(database, second, base);
             awaitKpisVerified(second, base);
-            OrderRecords.assertEachOrderDoneOnce(database, count);
+            RecordsOracle.assertEachOrderDoneOnce(database, count);
         }
     }
 
@@ -193,7 +190,7 @@ class ScaleOutChildJvmTest {
         String importId;
         try (ChildJvm first = serve(env)) {
             URI base = first.awaitListening(START);
-            importId = upload(first, base, csv, "process=false");
+            importId = first.upload(base, csv, "process=false");
             await("import under way").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                     .until(() -> countWhere(database, "1 = 1"), stored -> stored >= 10_000);
             first.process().destroyForcibly();
@@ -231,7 +228,7 @@ class ScaleOutChildJvmTest {
         LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
         String verify = "/api/v1/analytics/verify?start_date=" + today.minusDays(4) + "&end_date=" + today;
         await("KPIs equal to a recomputation").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(data(child, base, verify).get("differences")).isEmpty());
+                .untilAsserted(() -> assertThat(child.data(base, verify).get("differences")).isEmpty());
     }
 
     private static Set<String> orderNumbers(Path csv) throws IOException {
@@ -248,36 +245,19 @@ class ScaleOutChildJvmTest {
         try {
             return "unfinished orders by status: " + rows(database, "SELECT status, COUNT(*), MIN(id), MAX(id)"
                     + " FROM orders WHERE status NOT IN " + in(FINAL) + " GROUP BY status") + "\nqueues: "
-                    + data(child, base, "/api/v1/queues") + "\nimports: " + data(child, base, "/api/v1/imports");
+                    + child.data(base, "/api/v1/queues") + "\nimports: " + child.data(base, "/api/v1/imports");
         } catch (IOException | SQLException | RuntimeException e) {
             return "no diagnosis: " + e;
         }
     }
 
-    private static String upload(ChildJvm child, URI base, Path csv, String query) throws IOException {
-        HttpRequest post = HttpRequest.newBuilder(base.resolve("/api/v1/imports?" + query))
-                .header("Content-Type", "text/csv").timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofFile(csv)).build();
-        HttpResponse<String> response = child.send(post);
-        assertThat(response.statusCode()).as(child::log).isEqualTo(202);
-        return Json.MAPPER.readTree(response.body()).get("data").get("import_id").asText();
-    }
-
     private static JsonNode awaitImport(ChildJvm child, URI base, String importId, int rows) {
         JsonNode run = await("import " + importId).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                .until(() -> data(child, base, "/api/v1/imports/" + importId),
+                .until(() -> child.data(base, "/api/v1/imports/" + importId),
                         data -> !List.of("queued", "running").contains(data.get("state").asText()));
         assertThat(run.get("state").asText()).as(child::log).isEqualTo("completed");
         assertThat(run.get("rows_read").asLong()).isEqualTo(rows);
         assertThat(run.get("imported").asLong() + run.get("skipped_existing").asLong()).isEqualTo(rows);
         return run;
     }
-
-    private static JsonNode data(ChildJvm child, URI base, String path) throws IOException {
-        HttpResponse<String> response = child.send(
-                HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
-        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-        return Json.MAPPER.readTree(response.body()).get("data");
-    }
-
 }

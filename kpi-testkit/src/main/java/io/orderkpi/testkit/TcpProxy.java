@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -45,6 +47,9 @@ public final class TcpProxy implements AutoCloseable {
 
     /** The prefix of every thread name of every proxy, for tests that count threads. */
     public static final String THREAD_PREFIX = "tcp-proxy-";
+
+    /** How long {@link #restore()} tries to listen on the port again. */
+    private static final long REBIND_MILLIS = 10_000;
 
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -126,18 +131,40 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void listen(int wanted) {
-        ServerSocket socket;
-        try {
-            socket = new ServerSocket();
-            // The port of a cut proxy may still have connections in TIME_WAIT.
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 50);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The TCP proxy cannot listen on port " + wanted, e);
-        }
+        ServerSocket socket = bind(wanted);
         port = socket.getLocalPort();
         listener = socket;
         daemon(() -> accept(socket), "accept").start();
+    }
+
+    /**
+     * A listening socket on the port. The connections a cut just closed hold the port for a moment
+     * while they shut down, so binding it again is retried for up to {@link #REBIND_MILLIS}.
+     */
+    private static ServerSocket bind(int wanted) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REBIND_MILLIS);
+        while (true) {
+            ServerSocket socket = null;
+            try {
+                socket = new ServerSocket();
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), wanted), 50);
+                return socket;
+            } catch (IOException e) {
+                if (socket != null) {
+                    closeQuietly(socket);
+                }
+                if (!(e instanceof BindException) || System.nanoTime() - deadline > 0) {
+                    throw new UncheckedIOException("The TCP proxy cannot listen on port " + wanted, e);
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while listening again on port " + wanted, e);
+            }
+        }
     }
 
     private void accept(ServerSocket socket) {

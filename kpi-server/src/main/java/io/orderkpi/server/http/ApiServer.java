@@ -430,9 +430,11 @@ public final class ApiServer implements AutoCloseable {
             // Only between the workers stopping and HTTP stopping (a shutdown, or an embedding app).
             return Response.error(503, "The server is shutting down; try again later").header("Retry-After", "5");
         }
-        if (e instanceof StoreUnavailableException) {
+        if (e instanceof StoreUnavailableException unavailable) {
             LOG.warn("Request {}: store unavailable: {}", requestId, e.getMessage());
-            return Response.error(503, "A store is unavailable; try again later").header("Retry-After", "5");
+            // The store's name only: the driver's message may carry addresses a client need not see.
+            String store = storeName(unavailable).map(name -> "The " + name).orElse("A store");
+            return Response.error(503, store + " is unavailable; try again later").header("Retry-After", "5");
         }
         if (e instanceof IOException) {
             // Mostly a client that went away; nothing useful to answer.
@@ -441,6 +443,16 @@ public final class ApiServer implements AutoCloseable {
         }
         LOG.error("Request {} failed", requestId, e);
         return Response.error(500, "Internal server error (request id " + requestId + ")");
+    }
+
+    /** The first store a chain of unavailability names (the facade may wrap the store's own). */
+    private static Optional<String> storeName(StoreUnavailableException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StoreUnavailableException unavailable && unavailable.store().isPresent()) {
+                return unavailable.store();
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.orderkpi.server.routes;
 
-import io.orderkpi.core.analytics.Analytics;
 import io.orderkpi.server.ServerContext;
 import io.orderkpi.server.http.Request;
 import io.orderkpi.server.http.Response;
@@ -12,8 +11,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /health} (liveness, no token), {@code GET /ready} (each store, the outbox relay and
- * the workers; 503 when one is not ok; the SMTP server too when the email channel is on, reported
+ * {@code GET /health} (liveness, no token), {@code GET /ready} (each store by its back-end's name,
+ * {@code mysql} or {@code records}, {@code redis} or {@code kpis}, the outbox relay and the
+ * workers; 503 when one is not ok; the SMTP server too when the email channel is on, reported
  * but not required) and {@code GET /metrics} (Prometheus text format).
  */
 public final class HealthRoutes implements Routes {
@@ -46,24 +46,14 @@ public final class HealthRoutes implements Routes {
 
     private Response ready(Request request) {
         Map<String, String> checks = new LinkedHashMap<>();
-        checks.put("records", check(() -> {
-            context.kpi().records().outbox().pending(Analytics.SUBSCRIBER, 1);
-            return "ok";
-        }));
-        checks.put("kpis", check(() -> {
-            context.kpi().kpis().zone();
-            return "ok";
-        }));
+        context.storeChecks().forEach((name, probe) -> checks.put(name, check(probe)));
         checks.put("relay", check(() -> context.kpi().relay().isHealthy() ? "ok" : "not running"));
         checks.put("workers", check(() -> {
             if (context.state().stopping()) {
                 return "stopping";
             }
-            if (!context.kpi().workers().isRunning()) {
-                return "not running";
-            }
-            context.kpi().jobs().stats();
-            return "ok";
+            // The job store's server is probed by the store checks above.
+            return context.kpi().workers().isRunning() ? "ok" : "not running";
         }));
         boolean ready = checks.values().stream().allMatch("ok"::equals);
         // Reported only: the API works without the mail server, and mails wait in the queue for it.

@@ -10,7 +10,7 @@ import io.orderkpi.core.importer.SampleOrders;
 import io.orderkpi.core.imports.ImportRun;
 import io.orderkpi.core.imports.ImportState;
 import io.orderkpi.server.OrderKpiServer;
-import io.orderkpi.server.OrderRecords;
+import io.orderkpi.server.RecordsOracle;
 import io.orderkpi.server.ServerConfig;
 import io.orderkpi.server.TestServers;
 import io.orderkpi.server.http.Json;
@@ -107,8 +107,8 @@ class RedisOutageServerTest {
                 long id = createOrder(server, "DURING-OUTAGE");
                 assertThat(post(server, "/api/v1/orders/" + id + "/process").statusCode()).isEqualTo(202);
                 await("an order processed while Redis is down").atMost(Duration.ofSeconds(60))
-                        .until(() -> OrderRecords.countWhere(database, "id = " + id + " AND status IN "
-                                + OrderRecords.in(OrderRecords.FINAL)), finished -> finished == 1);
+                        .until(() -> RecordsOracle.countWhere(database, "id = " + id + " AND status IN "
+                                + RecordsOracle.in(RecordsOracle.FINAL)), finished -> finished == 1);
             });
 
             assertRecovered(server, database, importId);
@@ -211,10 +211,10 @@ class RedisOutageServerTest {
                     assertThat(json(answer).get("data").get("differences")).isEmpty();
                 });
         assertThat(deadLetters(server)).isZero();
-        long orders = OrderRecords.countWhere(database, "1 = 1");
-        assertThat(OrderRecords.countWhere(database, "status NOT IN " + OrderRecords.in(OrderRecords.FINAL)))
+        long orders = RecordsOracle.countWhere(database, "1 = 1");
+        assertThat(RecordsOracle.countWhere(database, "status NOT IN " + RecordsOracle.in(RecordsOracle.FINAL)))
                 .as("unfinished orders").isZero();
-        OrderRecords.assertEachOrderDoneOnce(database, orders);
+        RecordsOracle.assertEachOrderDoneOnce(database, orders);
     }
 
     private static long pendingFacts(OrderKpiServer server) {

@@ -78,6 +78,9 @@ class ServerOnMySqlAndRedisTest {
         try (OrderKpiServer first = TestServers.start(dir, env)) {
             JsonNode ready = JSON.readTree(TestServers.get(first, "/ready").body());
             assertThat(ready.get("status").asText()).as(ready.toString()).isEqualTo("ready");
+            // The store checks say where the stores live.
+            assertThat(ready.get("checks").fieldNames()).toIterable()
+                    .containsExactly("mysql", "redis", "relay", "workers");
             importAndProcess(first);
 
             before = data(first, "/api/v1/analytics/daily/" + yesterday).get("kpis");

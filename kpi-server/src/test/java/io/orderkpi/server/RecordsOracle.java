@@ -12,24 +12,28 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The system of record on MySQL read back over JDBC, as the oracle of the tests that break a
- * server mid-run: what the rows say about every order's run through the workflow. The simulated
- * payment gateway lives inside each server process, so "charged once" is checked through what
- * the records keep of each charge.
+ * The system of record read back over JDBC as the oracle of the crash and outage tests: what the
+ * tables keep of each order's run through the workflow, whatever the processes did. The simulated
+ * payment gateway lives inside each server, so "charged once" is checked through what the records
+ * keep of each charge.
  */
-public final class OrderRecords {
+public final class RecordsOracle {
 
-    /** The statuses an order ends in. */
+    /** The final order statuses. */
     public static final List<String> FINAL = List.of("completed", "cancelled", "refunded", "partially_refunded");
 
     /** Of an outbox event {@code e}: its order went through the workflow. */
-    private static final String STARTED = "EXISTS (SELECT 1 FROM outbox_events s WHERE s.order_id = e.order_id"
+    public static final String STARTED = "EXISTS (SELECT 1 FROM outbox_events s WHERE s.order_id = e.order_id"
             + " AND s.type = 'OrderProcessStarted')";
 
-    private OrderRecords() {
+    private RecordsOracle() {
     }
 
-    /** What the records keep of every order's run through the workflow, read back over JDBC. */
+    /**
+     * What the records keep of every order's run through the workflow: started once, finished
+     * once with one final event per order, completed ones with their payment reference, charged
+     * once, notified once on the log channel.
+     */
     public static void assertEachOrderDoneOnce(String database, long orders) throws SQLException {
         // The workflow moves an order out of pending with a compare-and-set that writes the event,
         // so even a step resumed by another process cannot write it twice.

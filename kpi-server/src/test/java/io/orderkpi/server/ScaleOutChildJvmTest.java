@@ -147,7 +147,7 @@ class ScaleOutChildJvmTest {
         String importId;
         try (ChildJvm first = serve(env)) {
             URI base = first.awaitListening(START);
-            importId = upload(first, base, csv, "process=true");
+            importId = first.upload(base, csv, "process=true");
             await("orders being processed").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                     .until(() -> RecordsOracle.count(database, started), processing -> processing >= 300);
             first.assertAlive();

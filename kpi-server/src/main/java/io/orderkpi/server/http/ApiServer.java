@@ -408,7 +408,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Central exception mapping: the one place that decides statuses of thrown errors. */
-    private static Response toError(Exception e, String requestId) {
+    static Response toError(Exception e, String requestId) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ClientIOException client) {
                 return Response.error(client.status(), client.getMessage());

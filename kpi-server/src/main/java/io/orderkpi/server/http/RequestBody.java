@@ -118,14 +118,11 @@ final class RequestBody extends InputStream {
         String line = line();
         int semicolon = line.indexOf(';');
         String hex = (semicolon < 0 ? line : line.substring(0, semicolon)).strip();
-        if (hex.isEmpty() || hex.length() > 15) {
+        // Hex digits only: Long.parseLong would also take a sign, and a negative size is no size.
+        if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80)) {
             throw new ClientIOException(400, "Malformed chunked body: bad chunk size");
         }
-        try {
-            return Long.parseLong(hex, 16);
-        } catch (NumberFormatException e) {
-            throw new ClientIOException(400, "Malformed chunked body: bad chunk size");
-        }
+        return Long.parseLong(hex, 16);
     }
 
     private void expectCrlf() throws IOException {

@@ -138,7 +138,8 @@ public final class Router {
                     return Optional.empty();
                 }
                 params.put(expected.substring(1, expected.length() - 1), value);
-            } else if (!expected.equals(actual)) {
+            } else if (!expected.equals(actual) && !expected.equals(decode(actual))) {
+                // "/orders/%73tuck" is "/orders/stuck" (RFC 3986 §6.2.2.2), not the order with id "stuck".
                 return Optional.empty();
             }
         }

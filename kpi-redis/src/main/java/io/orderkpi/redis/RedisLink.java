@@ -46,6 +46,9 @@ final class RedisLink implements AutoCloseable {
     private final String name;
     private final long timeoutMillis;
     /** "Redis at host:port", for messages; never the password. */
+    /** What a client is told is unavailable ("The Redis server is unavailable; try again later"). */
+    static final String STORE = "Redis server";
+
     private final String server;
     private final @Nullable RedisClient ownedClient;
     private final @Nullable ClientResources ownedResources;
@@ -125,7 +128,7 @@ final class RedisLink implements AutoCloseable {
             if (connection == null) {
                 StoreUnavailableException failed = failure;
                 if (failed != null && failedAttempt >= firstAccepted) {
-                    throw new StoreUnavailableException(failed.getMessage(), failed);
+                    throw new StoreUnavailableException(STORE, failed.getMessage(), failed);
                 }
                 attempt++;
                 attempting = true;
@@ -133,7 +136,7 @@ final class RedisLink implements AutoCloseable {
                     connection = client.connect();
                 } catch (RedisException e) {
                     failedAttempt = attempt;
-                    failure = new StoreUnavailableException(server + " cannot be reached: " + reason(e), e);
+                    failure = new StoreUnavailableException(STORE, server + " cannot be reached: " + reason(e), e);
                     throw failure;
                 } finally {
                     attempting = false;
@@ -196,18 +199,18 @@ final class RedisLink implements AutoCloseable {
             return reply;
         } catch (TimeoutException e) {
             unresponsive = true;
-            throw new StoreUnavailableException(server + " did not answer within " + wait + " ms to " + what
+            throw new StoreUnavailableException(STORE, server + " did not answer within " + wait + " ms to " + what
                     + (known ? " (nor since an earlier time-out)" : ""), e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RedisCommandTimeoutException) {
                 // Lettuce's own timer, the same timeout: reported as ours, whichever fired first.
                 unresponsive = true;
-                throw new StoreUnavailableException(server + " did not answer within " + wait + " ms to " + what, e);
+                throw new StoreUnavailableException(STORE, server + " did not answer within " + wait + " ms to " + what, e);
             }
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("Interrupted while waiting for " + server, e);
+            throw new StoreUnavailableException(STORE, "Interrupted while waiting for " + server, e);
         }
     }
 
@@ -220,7 +223,7 @@ final class RedisLink implements AutoCloseable {
             return new OrderKpiException(server + " refused to " + what + ": " + cause.getMessage(), cause);
         }
         if (cause instanceof RedisException || cause instanceof IOException) {
-            return new StoreUnavailableException(server + " could not " + what + ": " + reason(cause), cause);
+            return new StoreUnavailableException(STORE, server + " could not " + what + ": " + reason(cause), cause);
         }
         return cause instanceof RuntimeException runtime ? runtime : new OrderKpiException("Redis failed to " + what, cause);
     }

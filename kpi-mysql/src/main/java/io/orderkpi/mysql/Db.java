@@ -1,8 +1,11 @@
 package io.orderkpi.mysql;
 
+import com.mysql.cj.conf.PropertyKey;
+import com.mysql.cj.jdbc.JdbcConnection;
 import io.orderkpi.core.lang.Nullable;
 import io.orderkpi.core.lang.OrderKpiException;
 import io.orderkpi.core.lang.StoreUnavailableException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -141,6 +144,51 @@ final class Db {
             statement.executeBatch();
         } catch (SQLException e) {
             throw new BatchFailure(e);
+        }
+    }
+
+    /**
+     * Runs {@code statements} (positional parameters, {@code parameters} across them in order) and
+     * commits: the last statements of the handle's transaction. On a connection that allows
+     * multi-statement queries they and the commit go as one query, so the row locks they take are
+     * held only while the server runs them; elsewhere they run one by one and the caller's commit
+     * ends the transaction.
+     */
+    static void runAndCommit(Handle handle, List<String> statements, Object... parameters) {
+        try {
+            if (allowsMultiQueries(handle)) {
+                try (PreparedStatement statement = handle.getConnection().prepareStatement(
+                        String.join(";", statements) + ";COMMIT")) {
+                    for (int i = 0; i < parameters.length; i++) {
+                        statement.setObject(i + 1, parameters[i]);
+                    }
+                    statement.execute();
+                }
+                return;
+            }
+            int next = 0;
+            for (String sql : statements) {
+                try (PreparedStatement statement = handle.getConnection().prepareStatement(sql)) {
+                    int count = statement.getParameterMetaData().getParameterCount();
+                    for (int i = 0; i < count; i++) {
+                        statement.setObject(i + 1, parameters[next++]);
+                    }
+                    statement.execute();
+                }
+            }
+        } catch (SQLException e) {
+            throw new BatchFailure(e);
+        }
+    }
+
+    /** Whether the connection runs several statements sent as one ({@code allowMultiQueries}). */
+    static boolean allowsMultiQueries(Handle handle) {
+        try {
+            Connection connection = handle.getConnection();
+            return connection.isWrapperFor(JdbcConnection.class) && connection.unwrap(JdbcConnection.class)
+                    .getPropertySet().getBooleanProperty(PropertyKey.allowMultiQueries).getValue();
+        } catch (SQLException e) {
+            return false;
         }
     }
 

@@ -1,7 +1,5 @@
 package io.orderkpi.mysql;
 
-import com.mysql.cj.conf.PropertyKey;
-import com.mysql.cj.jdbc.JdbcConnection;
 import io.orderkpi.core.event.DeadLetter;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.event.OutboxEvent;
@@ -10,7 +8,6 @@ import io.orderkpi.core.spi.FencedOutException;
 import io.orderkpi.core.spi.Outbox;
 import io.orderkpi.core.spi.OutboxPosition;
 import io.orderkpi.core.spi.Page;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -89,7 +86,7 @@ final class MySqlOutbox implements Outbox {
             return;
         }
         String recordedAt = Db.datetime(now);
-        if (!allowsMultiQueries(handle)) {
+        if (!Db.allowsMultiQueries(handle)) {
             long first = takeSequences(handle, appends.size());
             List<Map.Entry<Long, Append>> numbered = new ArrayList<>(appends.size());
             for (int i = 0; i < appends.size(); i++) {
@@ -135,17 +132,6 @@ final class MySqlOutbox implements Outbox {
         statement.setString(first + 1, append.event().type().wireName());
         statement.setString(first + 2, Rows.json(append.event().data()));
         statement.setString(first + 3, recordedAt);
-    }
-
-    /** Whether the connection runs several statements sent as one ({@code allowMultiQueries}). */
-    private static boolean allowsMultiQueries(Handle handle) {
-        try {
-            Connection connection = handle.getConnection();
-            return connection.isWrapperFor(JdbcConnection.class) && connection.unwrap(JdbcConnection.class)
-                    .getPropertySet().getBooleanProperty(PropertyKey.allowMultiQueries).getValue();
-        } catch (SQLException e) {
-            return false;
-        }
     }
 
     /**

@@ -157,10 +157,23 @@ final class StoreWiring implements AutoCloseable {
         return checks;
     }
 
+    /** A failure faster than this came from a pooled connection found broken, not from a wait for the server. */
+    private static final long STALE_CONNECTION_NANOS = 1_000_000_000L;
+
     private static Supplier<String> probe(Optional<String> database, Supplier<?> call) {
         return () -> {
             try {
-                call.get();
+                long start = System.nanoTime();
+                try {
+                    call.get();
+                } catch (StoreUnavailableException stale) {
+                    // A connection the pool still held from before an outage fails at once with "connection
+                    // lost"; the pool has dropped it now, so one more try tells the server's state as it is.
+                    if (System.nanoTime() - start >= STALE_CONNECTION_NANOS) {
+                        throw stale;
+                    }
+                    call.get();
+                }
                 return "ok";
             } catch (RuntimeException e) {
                 String reason = rootReason(e);

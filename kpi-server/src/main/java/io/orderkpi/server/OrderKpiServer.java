@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} stops HTTP first, then the facade, whose workers finish
+ * <p>Thread-safe. {@link #close()} stops the workers taking jobs and closes HTTP at once, then the facade; the workers finish
  * running jobs within the shutdown grace period (the rest stay queued).
  */
 public final class OrderKpiServer implements AutoCloseable {
@@ -219,6 +219,14 @@ public final class OrderKpiServer implements AutoCloseable {
         closeReportingOpen();
     }
 
+    private static void awaitDrained(Thread drain) {
+        try {
+            drain.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private boolean closeReportingOpen() {
         synchronized (this) {
             if (closed) {
@@ -226,13 +234,19 @@ public final class OrderKpiServer implements AutoCloseable {
             }
             closed = true;
         }
-        LOG.info("Stopping: HTTP first, then the workers (grace {} s)", config.shutdownGrace().toSeconds());
+        LOG.info("Stopping: the workers take no new job and HTTP closes (grace {} s)",
+                config.shutdownGrace().toSeconds());
         state.markStopping();
+        // At once, beside the HTTP close (which waits for running requests): a worker that took a
+        // job after the signal would be doing work nobody asked to finish.
+        Thread drain = new Thread(() -> kpi.workers().shutdown(config.shutdownGrace()), "okpi-drain");
+        drain.start();
         try {
             if (trickle != null) {
                 trickle.close();
             }
             api.close();
+            awaitDrained(drain);
             jobs.close();
             kpi.close();
             // After the facade: its workers may still be sending mail, or writing, during the grace period.

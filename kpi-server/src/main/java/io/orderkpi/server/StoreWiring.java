@@ -159,22 +159,26 @@ final class StoreWiring implements AutoCloseable {
 
     /** A failure faster than this came from a pooled connection found broken, not from a wait for the server. */
     private static final long STALE_CONNECTION_NANOS = 1_000_000_000L;
+    /** More than the MySQL pool's connections: each instant failure drops one of them. */
+    private static final int STALE_ATTEMPTS = 20;
 
     private static Supplier<String> probe(Optional<String> database, Supplier<?> call) {
         return () -> {
             try {
-                long start = System.nanoTime();
-                try {
-                    call.get();
-                } catch (StoreUnavailableException stale) {
-                    // A connection the pool still held from before an outage fails at once with "connection
-                    // lost"; the pool has dropped it now, so one more try tells the server's state as it is.
-                    if (System.nanoTime() - start >= STALE_CONNECTION_NANOS) {
-                        throw stale;
+                // A connection the pool still held from before an outage fails at once with "connection
+                // lost" and is dropped; the pool may hold several, so the probe goes on while failures are
+                // instant (at most a pool's worth), and a try that reaches the server tells its state.
+                for (int attempt = 1; ; attempt++) {
+                    long start = System.nanoTime();
+                    try {
+                        call.get();
+                        return "ok";
+                    } catch (StoreUnavailableException e) {
+                        if (attempt >= STALE_ATTEMPTS || System.nanoTime() - start >= STALE_CONNECTION_NANOS) {
+                            throw e;
+                        }
                     }
-                    call.get();
                 }
-                return "ok";
             } catch (RuntimeException e) {
                 String reason = rootReason(e);
                 return database.map(name -> name + (e instanceof StoreUnavailableException ? " unreachable: "

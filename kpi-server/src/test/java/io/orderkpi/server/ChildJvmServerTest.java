@@ -121,7 +121,7 @@ class ChildJvmServerTest {
             boolean exited = child.process().waitFor(grace + 20L, TimeUnit.SECONDS);
             assertThat(exited).as(child::log).isTrue();
             assertThat(child.process().exitValue()).as(child::log).isZero();
-            assertThat(child.stderr()).contains("Stopping: HTTP first, then the workers (grace " + grace + " s)",
+            assertThat(child.stderr()).contains("Stopping: the workers take no new job and HTTP closes (grace " + grace + " s)",
                     "Stopped on signal");
         }
     }

@@ -184,7 +184,6 @@ class RedisOutageServerTest {
         proxy.cut();
         assertUnavailable(get(server, daily));
         long appliedAtCut = server.kpi().analytics().appliedFacts();
-        long pendingAtCut = pendingFacts(server);
         await("Redis down").during(DOWN).atMost(DOWN.multipliedBy(3)).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> {
                     assertUnavailable(get(server, daily));
@@ -196,7 +195,8 @@ class RedisOutageServerTest {
                     assertThat(deadLetters(server)).isZero();
                 });
         whileDown.run();
-        assertThat(pendingFacts(server)).as("events waiting for analytics").isGreaterThanOrEqualTo(pendingAtCut);
+        // Not "pending >= pendingAtCut": an event that carries no KPI fact is delivered without Redis.
+        // Nothing was applied (above), nothing is lost (verify after the recovery).
         if (eventsMadeWhileDown) {
             assertThat(pendingFacts(server)).as("events made during the outage wait for analytics").isPositive();
         }

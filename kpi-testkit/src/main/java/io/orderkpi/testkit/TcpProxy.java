@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threads: one acceptor ({@code tcp-proxy-<port>-accept}) and two per open connection
  * ({@code tcp-proxy-<port>-up}/{@code -down}), all daemons, all ended by {@link #cut()} or
- * {@link #close()}; a test that counts its threads should leave these out by name. Thread-safe.
+ * {@link #close()}, which return only once they have; a test that counts its threads should leave
+ * these out by name. Thread-safe.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -51,8 +53,14 @@ public final class TcpProxy implements AutoCloseable {
     /** How long {@link #restore()} tries to listen on the port again. */
     private static final long REBIND_MILLIS = 10_000;
 
+    /** How long {@link #cut()} waits for the proxy's threads to end. */
+    private static final long STOP_MILLIS = 10_000;
+
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    /** Guards {@link #listener} against {@link #open}: a connection is registered only while its listener is current. */
+    private final Object registry = new Object();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile int port;
     private volatile ServerSocket listener;
@@ -86,16 +94,44 @@ public final class TcpProxy implements AutoCloseable {
         return open.size() / 2;
     }
 
-    /** Closes every open connection on both sides and refuses new ones until {@link #restore()}. */
+    /**
+     * Closes every open connection on both sides and refuses new ones until {@link #restore()}.
+     * Returns once the proxy's threads have ended: a socket closed while a thread is blocked in it
+     * stays alive until that thread leaves the call (a listening one would still complete
+     * handshakes), and a busy machine may take a while to run it.
+     */
     public synchronized void cut() {
-        thaw();
-        ServerSocket current = listener;
-        listener = null;
-        if (current != null) {
-            closeQuietly(current);
+        synchronized (registry) {
+            ServerSocket current = listener;
+            listener = null;
+            if (current != null) {
+                closeQuietly(current);
+            }
+            open.forEach(TcpProxy::closeQuietly);
+            open.clear();
         }
-        open.forEach(TcpProxy::closeQuietly);
-        open.clear();
+        // Only now, so that bytes held by a freeze fail on the closed sockets instead of passing.
+        thaw();
+        awaitThreadsEnded();
+    }
+
+    private void awaitThreadsEnded() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_MILLIS);
+        for (Thread thread : List.copyOf(threads)) {
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                if (leftMillis > 0) {
+                    thread.join(leftMillis);
+                }
+                if (thread.isAlive()) {
+                    throw new IllegalStateException("The TCP proxy's thread " + thread.getName()
+                            + " did not end within " + STOP_MILLIS + " ms of the cut");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while the TCP proxy's threads end", e);
+            }
+        }
     }
 
     /**
@@ -186,7 +222,9 @@ public final class TcpProxy implements AutoCloseable {
                 closeQuietly(server);
                 continue;
             }
-            synchronized (this) {
+            Thread up;
+            Thread down;
+            synchronized (registry) {
                 if (listener != socket) {
                     // Cut while this one was being connected.
                     closeQuietly(client);
@@ -195,10 +233,13 @@ public final class TcpProxy implements AutoCloseable {
                 }
                 open.add(client);
                 open.add(server);
+                // Registered before the cut can look for them.
+                up = daemon(() -> pump(client, server), "up");
+                down = daemon(() -> pump(server, client), "down");
             }
             accepted.incrementAndGet();
-            daemon(() -> pump(client, server), "up").start();
-            daemon(() -> pump(server, client), "down").start();
+            up.start();
+            down.start();
         }
     }
 
@@ -241,9 +282,19 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** A thread the proxy tracks from now until its task ends, so a cut can wait for it. */
     private Thread daemon(Runnable task, String role) {
-        Thread thread = new Thread(task, THREAD_PREFIX + port + "-" + role);
+        Thread[] self = new Thread[1];
+        Thread thread = new Thread(() -> {
+            try {
+                task.run();
+            } finally {
+                threads.remove(self[0]);
+            }
+        }, THREAD_PREFIX + port + "-" + role);
+        self[0] = thread;
         thread.setDaemon(true);
+        threads.add(thread);
         return thread;
     }
 

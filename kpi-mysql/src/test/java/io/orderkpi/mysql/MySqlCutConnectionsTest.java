@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
 import io.orderkpi.testkit.TcpProxy;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ("failed"), whichever JDBC call the cut hits; once the proxy accepts again the store works
  * without being reopened.
  */
+@Tag(TestTags.LOCATED_SERVER)
 class MySqlCutConnectionsTest {
 
     @RegisterExtension

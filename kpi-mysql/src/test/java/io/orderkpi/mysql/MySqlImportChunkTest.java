@@ -18,6 +18,7 @@ import io.orderkpi.core.order.NewOrder;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.order.OrderItem;
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
 import io.orderkpi.testkit.TestImports;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,10 +30,12 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Import chunks and the bulk read, at a realistic size, watched on the wire. */
+@Tag(TestTags.LOCATED_SERVER)
 class MySqlImportChunkTest {
 
     @RegisterExtension

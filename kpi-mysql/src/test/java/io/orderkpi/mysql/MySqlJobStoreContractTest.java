@@ -3,7 +3,9 @@ package io.orderkpi.mysql;
 import io.orderkpi.core.spi.JobStore;
 import io.orderkpi.testkit.JobStoreContract;
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
 import java.time.Clock;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * builds starts empty; the two engines of a test share one store, as two processes share a
  * database.
  */
+@Tag(TestTags.LOCATED_SERVER)
 class MySqlJobStoreContractTest extends JobStoreContract {
 
     @RegisterExtension

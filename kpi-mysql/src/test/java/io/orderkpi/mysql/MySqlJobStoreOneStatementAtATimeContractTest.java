@@ -5,9 +5,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.orderkpi.core.spi.JobStore;
 import io.orderkpi.testkit.JobStoreContract;
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * writes then go one statement at a time and the transaction's own commit ends them, instead of
  * one query that commits (see {@code Db.runAndCommit}).
  */
+@Tag(TestTags.LOCATED_SERVER)
 class MySqlJobStoreOneStatementAtATimeContractTest extends JobStoreContract {
 
     @RegisterExtension

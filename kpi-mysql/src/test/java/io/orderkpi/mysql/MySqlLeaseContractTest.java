@@ -3,6 +3,8 @@ package io.orderkpi.mysql;
 import io.orderkpi.core.spi.Lease;
 import io.orderkpi.testkit.LeaseContract;
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * database would leave it), so the time floor of new tokens is what keeps them growing. Another
  * process is a client on a pool of its own.
  */
+@Tag(TestTags.LOCATED_SERVER)
 class MySqlLeaseContractTest extends LeaseContract {
 
     @RegisterExtension

@@ -11,10 +11,12 @@ import io.orderkpi.core.event.OutboxEvent;
 import io.orderkpi.core.order.Order;
 import io.orderkpi.core.spi.OutboxPosition;
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
 import java.time.Clock;
 import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * dead letter becomes one of the new kind (with its order and an id, holding its order back,
  * pending again once redelivered).
  */
+@Tag(TestTags.LOCATED_SERVER)
 class MySqlMigrationV2Test {
 
     @RegisterExtension

@@ -16,6 +16,7 @@ import io.orderkpi.core.order.OrderChanges;
 import io.orderkpi.core.order.OrderStatus;
 import io.orderkpi.core.spi.OutboxPosition;
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * holds the counter row, so a later transaction takes a higher sequence only after that commit,
  * and a position read meanwhile is never passed by the one in flight.
  */
+@Tag(TestTags.LOCATED_SERVER)
 class MySqlOutboxLateCommitTest {
 
     @RegisterExtension

@@ -25,6 +25,7 @@ import io.orderkpi.core.refund.RefundRequest;
 import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.RecordStore;
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,10 +33,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the contract cannot see: text and instants exactly as given, whatever the zones. */
+@Tag(TestTags.LOCATED_SERVER)
 class MySqlRecordStoreDataTest {
 
     @RegisterExtension

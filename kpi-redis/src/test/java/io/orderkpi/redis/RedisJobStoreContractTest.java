@@ -3,8 +3,10 @@ package io.orderkpi.redis;
 import io.orderkpi.core.spi.JobStore;
 import io.orderkpi.testkit.JobStoreContract;
 import io.orderkpi.testkit.RedisExtension;
+import io.orderkpi.testkit.TestTags;
 import io.orderkpi.testkit.TestRedis;
 import java.time.Clock;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * runs it on the bundled Redis 6.2, since the two differ on deleted entries in {@code XAUTOCLAIM}.
  * Each store is a fresh key prefix.
  */
+@Tag(TestTags.LOCATED_SERVER)
 class RedisJobStoreContractTest extends JobStoreContract {
 
     @RegisterExtension

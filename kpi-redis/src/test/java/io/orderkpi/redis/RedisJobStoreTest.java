@@ -12,6 +12,7 @@ import io.orderkpi.core.queue.QueueStats;
 import io.orderkpi.core.worker.WorkerEngine;
 import io.orderkpi.testkit.MutableClock;
 import io.orderkpi.testkit.RedisExtension;
+import io.orderkpi.testkit.TestTags;
 import io.orderkpi.testkit.TestRedis;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * 6.2, whose {@code XAUTOCLAIM} treats deleted entries differently), TTLs, bounded bookkeeping, the
  * server's clock and one hash slot.
  */
+@Tag(TestTags.LOCATED_SERVER)
 class RedisJobStoreTest {
 
     @RegisterExtension

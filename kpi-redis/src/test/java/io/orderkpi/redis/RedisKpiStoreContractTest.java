@@ -3,14 +3,17 @@ package io.orderkpi.redis;
 import io.orderkpi.core.spi.KpiStore;
 import io.orderkpi.testkit.KpiStoreContract;
 import io.orderkpi.testkit.RedisExtension;
+import io.orderkpi.testkit.TestTags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisKpiStore} against the contract every KPI store keeps, on the Redis the test kit finds. */
+@Tag(TestTags.LOCATED_SERVER)
 class RedisKpiStoreContractTest extends KpiStoreContract {
 
     @RegisterExtension

@@ -9,12 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.core.kpi.DailyTotals;
 import io.orderkpi.core.kpi.DayRebuild;
 import io.orderkpi.core.kpi.KpiFact;
 import io.orderkpi.core.kpi.LeaderboardEntry;
+import io.orderkpi.core.lang.StoreUnavailableException;
 import io.orderkpi.testkit.RedisExtension;
+import io.orderkpi.testkit.TestTags;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -36,10 +37,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the Redis store adds to the contract: its layout, its limits, and several instances on one Redis. */
+@Tag(TestTags.LOCATED_SERVER)
 class RedisKpiStoreTest {
 
     @RegisterExtension

@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.cluster.SlotHash;
 import io.orderkpi.core.spi.LeaseGrant;
 import io.orderkpi.testkit.RedisExtension;
+import io.orderkpi.testkit.TestTags;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What {@link RedisLease} does beyond the contract: its keys, and holders and names of any text. */
+@Tag(TestTags.LOCATED_SERVER)
 class RedisLeaseTest {
 
     @RegisterExtension

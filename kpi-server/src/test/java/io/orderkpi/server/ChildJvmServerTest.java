@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.server.http.Json;
+import io.orderkpi.testkit.TestTags;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through a small heap (SPEC §3, §9), that SIGTERM drains and exits 0 (RELIABILITY R9), and what
  * a refused start-up leaves on the real stderr and as the exit status.
  */
+@Tag(TestTags.CHILD_JVM)
 class ChildJvmServerTest {
 
     /** Bounds a JVM start on a busy 2-core machine; a healthy start takes about a second. */

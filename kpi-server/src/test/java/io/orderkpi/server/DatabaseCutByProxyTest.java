@@ -3,10 +3,12 @@ package io.orderkpi.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
 import io.orderkpi.testkit.TcpProxy;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * connection closed, new ones refused. The proxy owns the fault; the shared server is never
  * stopped. What must hold is {@link DatabaseOutage}'s.
  */
+@Tag(TestTags.LOCATED_SERVER)
 class DatabaseCutByProxyTest {
 
     @RegisterExtension

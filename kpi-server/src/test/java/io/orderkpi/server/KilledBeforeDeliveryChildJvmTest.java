@@ -16,6 +16,7 @@ import io.orderkpi.mysql.MySqlLease;
 import io.orderkpi.mysql.MySqlRecordStore;
 import io.orderkpi.mysql.SchemaMigration;
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * table) while the first server runs, so that server commits the workflow's events but may not
  * deliver them. The test lets the lease go only after the kill.
  */
+@Tag(TestTags.LOCATED_SERVER)
+@Tag(TestTags.CHILD_JVM)
 class KilledBeforeDeliveryChildJvmTest {
 
     @RegisterExtension

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orderkpi.core.importer.SampleOrders;
 import io.orderkpi.testkit.MySqlServerExtension;
 import io.orderkpi.testkit.RedisExtension;
+import io.orderkpi.testkit.TestTags;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the system of record itself, read over JDBC ({@link OrderRecords}), and
  * {@code GET /api/v1/analytics/verify}.
  */
+@Tag(TestTags.LOCATED_SERVER)
+@Tag(TestTags.CHILD_JVM)
 class ScaleOutChildJvmTest {
 
     @RegisterExtension

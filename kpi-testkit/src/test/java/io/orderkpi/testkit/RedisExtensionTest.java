@@ -9,11 +9,13 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The order in which {@link RedisExtension#shared()} looks for a server, and what it leaves behind. */
+@Tag(TestTags.LOCATED_SERVER)
 class RedisExtensionTest {
 
     /** Plays every role (the configured URL, the "local" server) so that no shared server is touched. */

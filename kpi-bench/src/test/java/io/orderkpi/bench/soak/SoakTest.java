@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orderkpi.testkit.MySqlServerExtension;
 import io.orderkpi.testkit.RedisExtension;
+import io.orderkpi.testkit.TestTags;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A soak of 24 s on a real MySQL and Redis: every check is evaluated and holds, progress is
  * printed, and nothing the soak created is left behind. No figure is asserted but the verdicts.
  */
+@Tag(TestTags.LOCATED_SERVER)
+@Tag(TestTags.CHILD_JVM)
 class SoakTest {
 
     @RegisterExtension

@@ -8,6 +8,7 @@ import io.orderkpi.server.OrderKpiServer;
 import io.orderkpi.server.TestServers;
 import io.orderkpi.server.http.Json;
 import io.orderkpi.testkit.MySqlServerExtension;
+import io.orderkpi.testkit.TestTags;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,11 +21,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line, run in-process. */
+@Tag(TestTags.LOCATED_SERVER)
 class OrderKpiCliTest {
 
     @RegisterExtension

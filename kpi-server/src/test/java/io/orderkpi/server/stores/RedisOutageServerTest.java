@@ -16,6 +16,7 @@ import io.orderkpi.server.TestServers;
 import io.orderkpi.server.http.Json;
 import io.orderkpi.testkit.MySqlServerExtension;
 import io.orderkpi.testkit.RedisExtension;
+import io.orderkpi.testkit.TestTags;
 import io.orderkpi.testkit.TcpProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +32,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recovers: the relay catches up, {@code verify} finds no difference, and the records show every
  * order done once. A last test restarts Redis empty (no persistence) and the server rebuilds.
  */
+@Tag(TestTags.LOCATED_SERVER)
 class RedisOutageServerTest {
 
     @RegisterExtension

@@ -11,6 +11,7 @@ import io.orderkpi.server.ServerConfig;
 import io.orderkpi.server.TestServers;
 import io.orderkpi.testkit.MySqlServerExtension;
 import io.orderkpi.testkit.RedisExtension;
+import io.orderkpi.testkit.TestTags;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * leases where SPEC §8 puts them, the same numbers as in memory, and the same numbers again after
  * a restart, because nothing lived in the process.
  */
+@Tag(TestTags.LOCATED_SERVER)
 class ServerOnMySqlAndRedisTest {
 
     @RegisterExtension

@@ -14,6 +14,11 @@ public record Money(long cents) implements Comparable<Money> {
 
     public static final Money ZERO = new Money(0);
 
+    /** Digits before the point that {@link #plainCents} takes: 10^16 - 1 dollars fit a long of cents. */
+    private static final int PLAIN_DIGITS = 16;
+    /** Not a plain amount: no plain amount has these cents, since it has at most 16 digits before the point. */
+    private static final long NOT_PLAIN = Long.MIN_VALUE;
+
     public static Money ofCents(long cents) {
         return cents == 0 ? ZERO : new Money(cents);
     }
@@ -27,6 +32,10 @@ public record Money(long cents) implements Comparable<Money> {
      */
     public static Money parse(String text) {
         String trimmed = text.strip();
+        long plain = plainCents(trimmed);
+        if (plain != NOT_PLAIN) {
+            return ofCents(plain);
+        }
         if (trimmed.isEmpty()) {
             throw new NumberFormatException("empty amount");
         }
@@ -42,6 +51,53 @@ public record Money(long cents) implements Comparable<Money> {
             throw new NumberFormatException("more than 2 decimals: " + text);
         }
         return ofCents(value.movePointRight(2).longValueExact());
+    }
+
+    /**
+     * The cents of the common form, an optional sign, 1 to {@value #PLAIN_DIGITS} digits and
+     * optionally a point with one or two digits, without a {@link BigDecimal} (an import parses
+     * every amount of every row); {@link #NOT_PLAIN} for any other text, which the general parse
+     * decides. At most {@value #PLAIN_DIGITS} digits before the point cannot overflow.
+     */
+    private static long plainCents(String text) {
+        int length = text.length();
+        int at = 0;
+        boolean negative = false;
+        if (length > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
+            negative = text.charAt(0) == '-';
+            at = 1;
+        }
+        int digitsFrom = at;
+        long units = 0;
+        while (at < length && at - digitsFrom < PLAIN_DIGITS && isDigit(text.charAt(at))) {
+            units = units * 10 + (text.charAt(at) - '0');
+            at++;
+        }
+        if (at == digitsFrom) {
+            return NOT_PLAIN;
+        }
+        long fraction = 0;
+        if (at < length) {
+            int decimals = length - at - 1;
+            if (text.charAt(at) != '.' || decimals < 1 || decimals > 2) {
+                return NOT_PLAIN;
+            }
+            for (int i = at + 1; i < length; i++) {
+                if (!isDigit(text.charAt(i))) {
+                    return NOT_PLAIN;
+                }
+                fraction = fraction * 10 + (text.charAt(i) - '0');
+            }
+            if (decimals == 1) {
+                fraction *= 10;
+            }
+        }
+        long cents = units * 100 + fraction;
+        return negative ? -cents : cents;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Rounds any decimal amount HALF_UP to whole cents. */

@@ -18,8 +18,20 @@ class MoneyTest {
         assertThat(Money.parse(text).cents()).isEqualTo(cents);
     }
 
+    /** The plain form (sign, at most 16 digits, a point and one or two digits) is parsed without BigDecimal: its edges. */
+    @ParameterizedTest(name = "{0} is {1} cents")
+    @CsvSource({"9,900", "09,900", "0.09,9", "9.90,990", "1.05,105", "-0,0", "+0.0,0", "' 12.30 ',1230",
+            "9999999999999999.99,999999999999999999", "-9999999999999999.99,-999999999999999999",
+            "1000000000000000,100000000000000000", "12345678901234567.89,1234567890123456789",
+            "92233720368547758.07,9223372036854775807", "-92233720368547758.08,-9223372036854775808",
+            "-.5,-50", "1.230,123", "5.,500"})
+    void parsesThePlainFormAndWhatLiesJustBeyondItExactly(String text, long cents) {
+        assertThat(Money.parse(text).cents()).isEqualTo(cents);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "abc", "1,50", "1.234", "0.001", "1e3", "--1", "1.2.3", "$5", "NaN", "."})
+    @ValueSource(strings = {"", " ", "abc", "1,50", "1.234", "0.001", "1e3", "--1", "1.2.3", "$5", "NaN", ".",
+            "-", "+", "1a", "a1", "1.5a", "1.a", "1 .5", "12.3.", "+-1", "9999999999999999.999", "/1", "1:"})
     void refusesTextThatIsNotAnAmountOfAtMostTwoDecimals(String text) {
         assertThatThrownBy(() -> Money.parse(text)).isInstanceOf(NumberFormatException.class);
     }
@@ -27,6 +39,7 @@ class MoneyTest {
     @Test
     void refusesAnAmountTooLargeForLongCents() {
         assertThatThrownBy(() -> Money.parse("99999999999999999999.00")).isInstanceOf(ArithmeticException.class);
+        assertThatThrownBy(() -> Money.parse("92233720368547758.08")).isInstanceOf(ArithmeticException.class);
     }
 
     @ParameterizedTest(name = "{0} rounds to {1}")

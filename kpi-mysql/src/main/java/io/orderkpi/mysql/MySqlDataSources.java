@@ -2,6 +2,10 @@ package io.orderkpi.mysql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 
@@ -42,9 +46,38 @@ public final class MySqlDataSources {
     }
 
     /**
+     * The driver property that lets imports store their rows with {@code LOAD DATA LOCAL INFILE}
+     * (about twice as fast on the server as {@code INSERT}s): {@code allowLoadLocalInfileInPath}
+     * naming a directory of this process's own, created on first use (owner-only, removed at exit
+     * when empty). The driver sends a server files from that directory only, never others. Set it
+     * on a pool of your own too; without it imports use multi-row {@code INSERT}s, as they do when
+     * the server has {@code local_infile} off.
+     */
+    public static Map<String, String> bulkLoadProperties() {
+        return Map.of("allowLoadLocalInfileInPath", BulkLoadDirectory.PATH.toString());
+    }
+
+    /** Created once, when first asked for. */
+    private static final class BulkLoadDirectory {
+        static final Path PATH = create();
+
+        private static Path create() {
+            try {
+                // Owner-only on POSIX file systems: no other user can plant a file the driver would send.
+                Path directory = Files.createTempDirectory("orderkpi-load-").toRealPath();
+                directory.toFile().deleteOnExit();
+                return directory;
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create a directory for LOAD DATA files: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
      * A HikariCP pool for {@code jdbcUrl} ({@code jdbc:mysql://host:3306/orderkpi}) with the
      * {@link #requiredProperties()}, READ COMMITTED, and a 5 s connection timeout so an outage is
-     * reported quickly instead of hanging callers. The caller closes it.
+     * reported quickly instead of hanging callers, and the {@link #bulkLoadProperties()}. The
+     * caller closes it.
      */
     public static HikariDataSource pool(String jdbcUrl, String user, String password) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
@@ -64,6 +97,7 @@ public final class MySqlDataSources {
         // Start even when the database is down: the store reports it per call and recovers.
         config.setInitializationFailTimeout(-1);
         REQUIRED.forEach(config::addDataSourceProperty);
+        bulkLoadProperties().forEach(config::addDataSourceProperty);
         return new HikariDataSource(config);
     }
 }

@@ -16,6 +16,7 @@ import io.orderkpi.core.spi.ImportedOrderEvents;
 import io.orderkpi.core.spi.OrderQuery;
 import io.orderkpi.core.spi.OrderRecords;
 import io.orderkpi.core.spi.Page;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -56,7 +57,14 @@ final class MySqlOrders implements OrderRecords {
             + "customer_email, status, total_cents, currency, placed_at, import_id, import_chunk, created_at, "
             + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+    /** The columns of an order an import stores, in {@link #loadOrders}' field order. */
+    private static final String ORDER_COLUMNS = "order_number, customer_id, customer_name, customer_email, status, "
+            + "total_cents, currency, placed_at, import_id, import_chunk, created_at, updated_at";
+    private static final String ITEM_COLUMNS = "order_id, line_no, product_id, product_name, sku, quantity, "
+            + "unit_price_cents";
+
     private final Db db;
+    private final BulkLoad bulkLoad = new BulkLoad();
     private final MySqlOutbox outbox;
     private final MySqlImports imports;
 
@@ -104,28 +112,13 @@ final class MySqlOrders implements OrderRecords {
             for (ImportChunk.Row row : chunk.orders()) {
                 candidates.putIfAbsent(row.order().orderNumber(), row.order());
             }
-            // Skip-existing: the numbers already stored are left out; the rest go in multi-row
-            // statements (rewriteBatchedStatements). A number another import commits in between
-            // fails the insert on the unique key, and the whole step runs again (Db.Conflict).
-            // Cheaper than INSERT ... ON DUPLICATE KEY UPDATE, which costs the server twice as much.
-            Set<String> existing = existing(handle, List.copyOf(candidates.keySet()));
-            List<NewOrder> fresh = candidates.values().stream()
-                    .filter(order -> !existing.contains(order.orderNumber())).toList();
+            Path directory = bulkLoad.directory(handle);
+            Map<String, Long> insertedIds;
             try {
-                Db.batch(handle, CHUNK_ORDER, fresh, (statement, order) -> {
-                    bindOrder(statement, order, now);
-                    statement.setString(9, chunk.importId());
-                    statement.setLong(10, chunk.index());
-                });
-            } catch (Db.BatchFailure e) {
-                throw Db.isDuplicateKey(e) ? new Db.Conflict(e) : e;
-            }
-            Map<String, Long> insertedIds = new HashMap<>();
-            for (List<String> numbers : partition(fresh.stream().map(NewOrder::orderNumber).toList())) {
-                handle.createQuery("SELECT id, order_number FROM orders WHERE order_number IN (<numbers>)")
-                        .bindList("numbers", numbers)
-                        .map((row, context) -> Map.entry(row.getString("order_number"), row.getLong("id")))
-                        .forEach(entry -> insertedIds.put(entry.getKey(), entry.getValue()));
+                insertedIds = directory != null ? loadOrders(handle, directory, chunk, candidates.values(), now)
+                        : insertOrders(handle, chunk, candidates, now);
+            } catch (BulkLoad.Refused e) {
+                throw new Db.Conflict(e); // from the start, with INSERTs
             }
             List<Order> inserted = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
@@ -139,7 +132,11 @@ final class MySqlOrders implements OrderRecords {
                     skipped.add(number);
                 }
             }
-            insertItems(handle, inserted);
+            if (directory != null) {
+                loadItems(handle, directory, inserted);
+            } else {
+                insertItems(handle, inserted);
+            }
             List<MySqlOutbox.Append> appends = new ArrayList<>();
             for (Order order : inserted) {
                 for (NewEvent event : eventsOf.eventsFor(order)) {
@@ -154,6 +151,79 @@ final class MySqlOrders implements OrderRecords {
             outbox.appendAndCommit(handle, appends, now);
             return new ChunkOutcome(true, inserted, skipped, after);
         });
+    }
+
+    /**
+     * Skip-existing with INSERTs: the numbers already stored are left out; the rest go in multi-row
+     * statements (rewriteBatchedStatements). A number another import commits in between fails the
+     * insert on the unique key, and the whole step runs again (Db.Conflict). Cheaper than INSERT ...
+     * ON DUPLICATE KEY UPDATE, which costs the server twice as much. Returns the ids by number.
+     */
+    private static Map<String, Long> insertOrders(Handle handle, ImportChunk chunk, Map<String, NewOrder> candidates,
+            Instant now) {
+        Set<String> existing = existing(handle, List.copyOf(candidates.keySet()));
+        List<NewOrder> fresh = candidates.values().stream()
+                .filter(order -> !existing.contains(order.orderNumber())).toList();
+        try {
+            Db.batch(handle, CHUNK_ORDER, fresh, (statement, order) -> {
+                bindOrder(statement, order, now);
+                statement.setString(9, chunk.importId());
+                statement.setLong(10, chunk.index());
+            });
+        } catch (Db.BatchFailure e) {
+            throw Db.isDuplicateKey(e) ? new Db.Conflict(e) : e;
+        }
+        Map<String, Long> insertedIds = new HashMap<>();
+        for (List<String> numbers : partition(fresh.stream().map(NewOrder::orderNumber).toList())) {
+            handle.createQuery("SELECT id, order_number FROM orders WHERE order_number IN (<numbers>)")
+                    .bindList("numbers", numbers)
+                    .map((row, context) -> Map.entry(row.getString("order_number"), row.getLong("id")))
+                    .forEach(entry -> insertedIds.put(entry.getKey(), entry.getValue()));
+        }
+        return insertedIds;
+    }
+
+    /**
+     * Skip-existing with {@code LOAD DATA}: the server skips the numbers already stored (it waits for
+     * a transaction that holds one, as with an INSERT), so no number is looked up first. The ids
+     * are read back by chunk, past the highest id committed before the load: every id the load
+     * assigns is above it, whatever the AUTO_INCREMENT lock mode, so the read walks only the
+     * primary key's newest rows.
+     */
+    private Map<String, Long> loadOrders(Handle handle, Path directory, ImportChunk chunk,
+            Collection<NewOrder> candidates, Instant now) {
+        long highestBefore = handle.createQuery("SELECT COALESCE(MAX(id), 0) FROM orders").mapTo(Long.class).one();
+        String created = Db.datetime(now);
+        BulkLoad.Tsv rows = new BulkLoad.Tsv();
+        for (NewOrder order : candidates) {
+            rows.field(order.orderNumber()).field(order.customerId()).field(order.customerName())
+                    .field(order.customerEmail()).field(Rows.wire(order.status()))
+                    .field(order.totalAmount().cents()).field(order.currency())
+                    .field(Db.datetime(order.placedAt())).field(chunk.importId()).field(chunk.index())
+                    .field(created).field(created).endRow();
+        }
+        bulkLoad.load(handle, directory, "orders", ORDER_COLUMNS, rows, rows.count());
+        Map<String, Long> insertedIds = new HashMap<>();
+        handle.createQuery("SELECT id, order_number FROM orders WHERE id > :after AND import_id = :importId "
+                + "AND import_chunk = :chunk")
+                .bind("after", highestBefore).bind("importId", chunk.importId()).bind("chunk", chunk.index())
+                .map((row, context) -> Map.entry(row.getString("order_number"), row.getLong("id")))
+                .forEach(entry -> insertedIds.put(entry.getKey(), entry.getValue()));
+        return insertedIds;
+    }
+
+    private void loadItems(Handle handle, Path directory, List<Order> orders) {
+        BulkLoad.Tsv rows = new BulkLoad.Tsv();
+        for (Order order : orders) {
+            for (int line = 0; line < order.items().size(); line++) {
+                OrderItem item = order.items().get(line);
+                rows.field(order.id()).field(line + 1).field(item.productId()).field(item.productName())
+                        .field(item.sku()).field(item.quantity()).field(item.unitPrice().cents()).endRow();
+            }
+        }
+        if (rows.count() > 0) {
+            bulkLoad.load(handle, directory, "order_items", ITEM_COLUMNS, rows, 0);
+        }
     }
 
     @Override
@@ -407,8 +477,7 @@ final class MySqlOrders implements OrderRecords {
                 lines.add(new Line(order.id(), line + 1, order.items().get(line)));
             }
         }
-        Db.batch(handle, "INSERT INTO order_items (order_id, line_no, product_id, product_name, sku, quantity, "
-                + "unit_price_cents) VALUES (?, ?, ?, ?, ?, ?, ?)", lines, (statement, line) -> {
+        Db.batch(handle, "INSERT INTO order_items (" + ITEM_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", lines, (statement, line) -> {
                     statement.setLong(1, line.orderId());
                     statement.setInt(2, line.lineNo());
                     statement.setString(3, line.item().productId());

@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -212,6 +213,16 @@ final class MySqlOutbox implements Outbox {
                 .distinct().toList();
         db.inTransaction(handle -> {
             long upto = lockFenced(handle, subscriber, fence);
+            if (isEveryEventAbove(handle, upto, marked)) {
+                // The usual batch: every event above the checkpoint up to the last one marked. The
+                // checkpoint moves past them at once, without listing each as delivered first.
+                long last = Collections.max(marked);
+                handle.createUpdate("DELETE FROM outbox_dead_letters WHERE subscriber = :subscriber "
+                        + "AND sequence > :upto AND sequence <= :last")
+                        .bind("subscriber", subscriber).bind("upto", upto).bind("last", last).execute();
+                advance(handle, subscriber, upto, last);
+                return null;
+            }
             for (List<Long> part : MySqlOrders.partition(marked)) {
                 // Only sequences of stored events: an unknown one must never hide a future event.
                 handle.createUpdate("INSERT IGNORE INTO outbox_delivered (subscriber, sequence) "
@@ -227,9 +238,30 @@ final class MySqlOutbox implements Outbox {
                         .bindList("sequences", part)
                         .execute();
             }
-            advance(handle, subscriber, upto);
+            advance(handle, subscriber, upto, upto);
             return null;
         });
+    }
+
+    /**
+     * Whether {@code sequences} (distinct) are exactly the stored events above {@code upto} up to
+     * the greatest of them: a run without a gap whose first is the first stored event above the
+     * checkpoint, as many stored events in the range as sequences given.
+     */
+    private static boolean isEveryEventAbove(Handle handle, long upto, List<Long> sequences) {
+        if (sequences.isEmpty()) {
+            return false;
+        }
+        long first = Collections.min(sequences);
+        long last = Collections.max(sequences);
+        if (first <= upto || last - first + 1 != sequences.size()) {
+            return false;
+        }
+        return handle.createQuery("SELECT COUNT(*) AS stored, COALESCE(MIN(sequence), 0) AS first FROM outbox_events "
+                + "WHERE sequence > :upto AND sequence <= :last")
+                .bind("upto", upto).bind("last", last)
+                .map((row, context) -> row.getLong("stored") == sequences.size() && row.getLong("first") == first)
+                .one();
     }
 
     /**
@@ -264,20 +296,21 @@ final class MySqlOutbox implements Outbox {
     }
 
     /**
-     * Moves the checkpoint up to the last event before the first one not delivered (a dead letter
-     * and the events behind it count as not delivered), and forgets the delivered rows it passes.
+     * Moves the checkpoint from {@code upto} to the last event before the first one not delivered
+     * above {@code delivered} (every event up to that one is delivered; a dead letter and the
+     * events behind it count as not delivered), and forgets the delivered rows it passes.
      * Sequences become visible in order, so nothing below the highest delivered one can appear.
      */
-    private static void advance(Handle handle, String subscriber, long upto) {
+    private static void advance(Handle handle, String subscriber, long upto, long delivered) {
         Optional<Long> firstOpen = handle.createQuery("SELECT e.sequence FROM outbox_events e "
-                + "WHERE e.sequence > :upto AND NOT EXISTS (SELECT 1 FROM outbox_delivered d "
+                + "WHERE e.sequence > :delivered AND NOT EXISTS (SELECT 1 FROM outbox_delivered d "
                 + "WHERE d.subscriber = :subscriber AND d.sequence = e.sequence) ORDER BY e.sequence LIMIT 1")
-                .bind("upto", upto).bind("subscriber", subscriber).mapTo(Long.class).findOne();
+                .bind("delivered", delivered).bind("subscriber", subscriber).mapTo(Long.class).findOne();
         long target = firstOpen.isPresent()
                 ? firstOpen.get() - 1
-                : handle.createQuery("SELECT COALESCE(MAX(sequence), :upto) FROM outbox_delivered "
+                : handle.createQuery("SELECT GREATEST(COALESCE(MAX(sequence), 0), :delivered) FROM outbox_delivered "
                         + "WHERE subscriber = :subscriber")
-                        .bind("upto", upto).bind("subscriber", subscriber).mapTo(Long.class).one();
+                        .bind("delivered", delivered).bind("subscriber", subscriber).mapTo(Long.class).one();
         if (target > upto) {
             handle.createUpdate("UPDATE outbox_checkpoints SET delivered_upto = :target WHERE subscriber = :subscriber")
                     .bind("target", target).bind("subscriber", subscriber).execute();
@@ -368,7 +401,7 @@ final class MySqlOutbox implements Outbox {
             long upto = handle.createQuery("SELECT delivered_upto FROM outbox_checkpoints "
                     + "WHERE subscriber = :subscriber FOR UPDATE").bind("subscriber", subscriber)
                     .mapTo(Long.class).one();
-            advance(handle, subscriber, upto);
+            advance(handle, subscriber, upto, upto);
             return true;
         });
     }

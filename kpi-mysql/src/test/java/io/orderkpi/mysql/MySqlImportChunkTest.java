@@ -44,21 +44,33 @@ class MySqlImportChunkTest {
     @RegisterExtension
     static final TestDatabase DATABASE = new TestDatabase(MYSQL);
 
-    /** A pool whose driver reports every statement it sends ({@link StatementCounter}). */
+    /**
+     * Pools whose driver reports every statement it sends ({@link StatementCounter}): one with the
+     * required properties only (INSERTs), one that may also load files (LOAD DATA).
+     */
     private static HikariDataSource counted;
+    private static HikariDataSource countedWithLoadData;
 
     @BeforeAll
-    static void openCountedPool() {
+    static void openCountedPools() {
+        counted = countedPool(MySqlDataSources.requiredProperties());
+        Map<String, String> withLoadData = new HashMap<>(MySqlDataSources.requiredProperties());
+        withLoadData.putAll(MySqlDataSources.bulkLoadProperties());
+        countedWithLoadData = countedPool(withLoadData);
+    }
+
+    private static HikariDataSource countedPool(Map<String, String> properties) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(DATABASE.url() + "&queryInterceptors=" + StatementCounter.class.getName());
-        MySqlDataSources.requiredProperties().forEach(config::addDataSourceProperty);
+        properties.forEach(config::addDataSourceProperty);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        counted = new HikariDataSource(config);
+        return new HikariDataSource(config);
     }
 
     @AfterAll
-    static void closeCountedPool() {
+    static void closeCountedPools() {
         counted.close();
+        countedWithLoadData.close();
     }
 
     private static NewOrder numbered(int i, Instant placedAt) {
@@ -68,10 +80,10 @@ class MySqlImportChunkTest {
                 .withPlacedAt(placedAt).build();
     }
 
-    @Test
-    void aChunkOfAThousandRowsIsOneTransactionOfAFewMultiRowStatements() {
-        RecordingDataSource recording = new RecordingDataSource(counted);
-        try (MySqlRecordStore store = MySqlRecordStore.on(recording, Clock.systemUTC(), SchemaMigration.VALIDATE)) {
+    /** A chunk of 1,010 rows: 1,000 orders of which every tenth is stored already, and 10 rejected. */
+    private record ThousandRows(ImportChunk chunk, List<NewOrder> rows, List<String> existing, ImportRun run) {
+
+        static ThousandRows storedIn(MySqlRecordStore store) {
             Instant placed = Instant.parse("2025-11-16T10:00:00Z");
             List<NewOrder> rows = IntStream.range(0, 1000).mapToObj(i -> numbered(i, placed)).toList();
             List<String> existing = new ArrayList<>();
@@ -84,36 +96,88 @@ class MySqlImportChunkTest {
             for (int i = 0; i < 10; i++) {
                 builder = builder.withRejected("R-" + i, "total_amount: not a number");
             }
-            ImportChunk chunk = builder.build();
-            int commitsBefore = recording.commits.get();
-            int rollbacksBefore = recording.rollbacks.get();
+            return new ThousandRows(builder.build(), rows, existing, run);
+        }
+    }
 
-            StatementCounter.start();
-            ChunkOutcome outcome = store.orders().insertChunk(chunk, order -> List.of(anEvent(order.orderNumber())));
-            List<String> sent = StatementCounter.stop();
+    /** Applies the chunk on {@code store} and returns the statements sent, checking one commit and no rollback. */
+    private static List<String> applyWatched(MySqlRecordStore store, RecordingDataSource recording, ImportChunk chunk,
+            List<ChunkOutcome> outcome) {
+        int commitsBefore = recording.commits.get();
+        int rollbacksBefore = recording.rollbacks.get();
+        StatementCounter.start();
+        outcome.add(store.orders().insertChunk(chunk, order -> List.of(anEvent(order.orderNumber()))));
+        List<String> sent = StatementCounter.stop();
+        assertThat(recording.commits.get() - commitsBefore).as("commits").isEqualTo(1);
+        assertThat(recording.rollbacks.get() - rollbacksBefore).as("rollbacks").isZero();
+        // The commit goes alone, or as the end of the outbox append's one multi-statement query.
+        assertThat(sent).as("statements sent for 1,000 rows: no round trip per row").hasSizeLessThan(20)
+                .filteredOn(sql -> sql.equalsIgnoreCase("commit") || sql.endsWith(";COMMIT")).hasSize(1);
+        assertThat(sent).noneMatch(sql -> sql.toLowerCase(Locale.ROOT).startsWith("rollback"));
+        assertThat(sent).anyMatch(sql -> sql.contains("INSERT INTO outbox_events"))
+                .anyMatch(sql -> sql.startsWith("UPDATE imports"));
+        return sent;
+    }
 
-            assertThat(recording.commits.get() - commitsBefore).as("commits").isEqualTo(1);
-            assertThat(recording.rollbacks.get() - rollbacksBefore).as("rollbacks").isZero();
-            // The commit goes alone, or as the end of the outbox append's one multi-statement query.
-            assertThat(sent).as("statements sent for 1,000 rows: no round trip per row").hasSizeLessThan(20)
-                    .filteredOn(sql -> sql.equalsIgnoreCase("commit") || sql.endsWith(";COMMIT")).hasSize(1);
-            assertThat(sent).noneMatch(sql -> sql.toLowerCase(Locale.ROOT).startsWith("rollback"));
-            assertThat(sent).anyMatch(sql -> sql.startsWith("INSERT INTO order_items"))
-                    .anyMatch(sql -> sql.contains("INSERT INTO outbox_events"))
-                    .anyMatch(sql -> sql.startsWith("UPDATE imports"));
+    @Test
+    void withLoadDataAChunkOfAThousandRowsIsOneTransactionOfTwoLoadsAndAFewStatements() {
+        RecordingDataSource recording = new RecordingDataSource(countedWithLoadData);
+        try (MySqlRecordStore store = MySqlRecordStore.on(recording, Clock.systemUTC(), SchemaMigration.VALIDATE)) {
+            ThousandRows given = ThousandRows.storedIn(store);
+            List<ChunkOutcome> outcomes = new ArrayList<>();
+
+            List<String> sent = applyWatched(store, recording, given.chunk(), outcomes);
+
+            assertThat(sent).filteredOn(sql -> sql.startsWith("LOAD DATA LOCAL INFILE"))
+                    .satisfiesExactly(orders -> assertThat(orders).contains("INTO TABLE orders "),
+                            items -> assertThat(items).contains("INTO TABLE order_items "));
+            assertThat(sent).as("no order number looked up, no row inserted one by one")
+                    .noneMatch(sql -> sql.startsWith("INSERT INTO order") || sql.contains("order_number IN"));
+            assertThatTheThousandRowsAreStored(store, given, outcomes.get(0));
+            long items = DATABASE.jdbi().withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM order_items")
+                    .mapTo(Long.class).one());
+            assertThat(items).isEqualTo(given.rows().stream().mapToLong(order -> order.items().size()).sum());
+        }
+    }
+
+    @Test
+    void withoutLoadDataAChunkOfAThousandRowsIsOneTransactionOfAFewMultiRowStatements() {
+        RecordingDataSource recording = new RecordingDataSource(counted);
+        try (MySqlRecordStore store = MySqlRecordStore.on(recording, Clock.systemUTC(), SchemaMigration.VALIDATE)) {
+            ThousandRows given = ThousandRows.storedIn(store);
+            List<ChunkOutcome> outcomes = new ArrayList<>();
+
+            List<String> sent = applyWatched(store, recording, given.chunk(), outcomes);
+
+            assertThat(sent).noneMatch(sql -> sql.startsWith("LOAD DATA"));
+            assertThat(sent).anyMatch(sql -> sql.startsWith("INSERT INTO order_items"));
             assertThat(sent.stream().filter(sql -> sql.startsWith("INSERT INTO orders")).count())
                     .as("orders in multi-row statements").isBetween(1L, 2L);
             assertThat(sent).filteredOn(sql -> sql.startsWith("INSERT INTO orders"))
                     .allSatisfy(sql -> assertThat(sql).contains("),("));
-            assertThat(outcome.inserted()).hasSize(900);
-            assertThat(outcome.skipped()).as("the existing ones, reported in file order").isEqualTo(existing);
-            assertThat(outcome.run()).extracting(ImportRun::counters, ImportRun::chunksApplied)
-                    .containsExactly(new ImportCounters(1010, 900, 100, 10), 1L);
-            assertThat(store.orders().byOrderNumber(rows.get(1).orderNumber()))
-                    .contains(outcome.inserted().get(0));
-            assertThat(store.outbox().pending("audit", 2000)).hasSize(900);
-            assertThat(store.imports().rejectedRows(run.importId(), 0, 100)).hasSize(10);
+            assertThatTheThousandRowsAreStored(store, given, outcomes.get(0));
         }
+    }
+
+    private static void assertThatTheThousandRowsAreStored(MySqlRecordStore store, ThousandRows given,
+            ChunkOutcome outcome) {
+        List<NewOrder> rows = given.rows();
+        List<String> existing = given.existing();
+        ImportRun run = given.run();
+        assertThat(outcome.inserted()).hasSize(900);
+        assertThat(outcome.skipped()).as("the existing ones, reported in file order").isEqualTo(existing);
+        assertThat(outcome.run()).extracting(ImportRun::counters, ImportRun::chunksApplied)
+                .containsExactly(new ImportCounters(1010, 900, 100, 10), 1L);
+        assertThat(store.orders().byOrderNumber(rows.get(1).orderNumber()))
+                .contains(outcome.inserted().get(0));
+        // Every order as stored, items included, is the one the outcome reports, with its id.
+        Map<String, Order> stored = new HashMap<>();
+        Instant placed = rows.get(0).placedAt();
+        store.orders().forEachPlacedBetween(placed, placed.plusSeconds(1), order -> stored.put(order.orderNumber(), order));
+        assertThat(stored).hasSize(1000);
+        assertThat(outcome.inserted()).allSatisfy(order -> assertThat(stored.get(order.orderNumber())).isEqualTo(order));
+        assertThat(store.outbox().pending("audit", 2000)).hasSize(900);
+        assertThat(store.imports().rejectedRows(run.importId(), 0, 100)).hasSize(10);
     }
 
     @Test

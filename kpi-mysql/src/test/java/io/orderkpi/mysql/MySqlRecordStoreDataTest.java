@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariDataSource;
 import io.orderkpi.core.event.EventType;
 import io.orderkpi.core.event.NewEvent;
 import io.orderkpi.core.imports.ImportRun;
@@ -30,11 +31,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the contract cannot see: text and instants exactly as given, whatever the zones. */
@@ -101,6 +105,57 @@ class MySqlRecordStoreDataTest {
             assertThat(store.outbox().eventsOf(stored.id())).singleElement()
                     .satisfies(event -> assertThat(event.data()).containsEntry("reason", NASTY)
                             .containsEntry(NASTY, maxName));
+        }
+    }
+
+    /**
+     * Every character LOAD DATA's text format gives a meaning (tab, line feed, carriage return,
+     * backslash, NUL, its escape sequences and its NULL marker) and every other control character,
+     * at the edges of each field, through an import chunk: with LOAD DATA and with INSERTs.
+     */
+    @ParameterizedTest(name = "load data: {0}")
+    @ValueSource(booleans = {true, false})
+    void storesEveryCharacterVerbatimThroughAnImportChunk(boolean loadData) {
+        StringBuilder controls = new StringBuilder();
+        for (char c = 0; c < 0x20; c++) {
+            controls.append(c);
+        }
+        controls.append('\u007f');
+        List<String> texts = List.of("\\N", "\\", "\\\\N", "\\t", "\\0", "NULL", "\t", "\n", "\r\n", "\0",
+                "a\\", "\\a", " ", "\t\\N\n", controls.toString(), NASTY, EMOJI + "\\" + EMOJI);
+        List<NewOrder> orders = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            orders.add(anOrder(text.length() > 1 ? text : "n" + text + i)
+                    .withCustomer("c" + i + text, text, text + "@example.com")
+                    .withItems(new OrderItem(text + i, text, text, 1, Money.parse("1.00")),
+                            new OrderItem("p" + i, "second " + text, "s" + text, 2, Money.parse("0.01")))
+                    .build());
+        }
+        Map<String, String> properties = new HashMap<>(MySqlDataSources.requiredProperties());
+        if (loadData) {
+            properties.putAll(MySqlDataSources.bulkLoadProperties());
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(DATABASE.url());
+        properties.forEach(config::addDataSourceProperty);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        try (HikariDataSource pool = new HikariDataSource(config);
+                RecordStore store = MySqlRecordStore.on(pool, Clock.systemUTC(), SchemaMigration.VALIDATE)) {
+            ImportRun run = store.imports().create(anImport().build());
+            var outcome = store.orders().insertChunk(aChunk(run, 0).withOrders(orders).last().build(),
+                    order -> List.of());
+
+            assertThat(outcome.skipped()).isEmpty();
+            assertThat(outcome.inserted()).hasSize(orders.size());
+            for (Order inserted : outcome.inserted()) {
+                assertThat(store.orders().byOrderNumber(inserted.orderNumber())).contains(inserted);
+            }
+            assertThat(outcome.inserted()).extracting(Order::orderNumber)
+                    .containsExactlyElementsOf(orders.stream().map(NewOrder::orderNumber).toList());
+            assertThat(outcome.inserted()).extracting(Order::customerName).containsExactlyElementsOf(texts);
+            assertThat(outcome.inserted()).extracting(order -> order.items().get(0).productName())
+                    .containsExactlyElementsOf(texts);
         }
     }
 

